@@ -1,0 +1,82 @@
+-- One row per trial, as its current version describes it.
+with current_versions as (
+    select * from {{ ref('int_current_versions') }}
+),
+
+studies as (
+    select * from {{ ref('stg_ctgov__studies') }}
+),
+
+identification as (
+    select * from {{ ref('stg_ctgov__identification') }}
+),
+
+status as (
+    select * from {{ ref('stg_ctgov__status') }}
+),
+
+design as (
+    select * from {{ ref('stg_ctgov__design') }}
+),
+
+eligibility as (
+    select * from {{ ref('stg_ctgov__eligibility') }}
+),
+
+description as (
+    select * from {{ ref('stg_ctgov__description') }}
+),
+
+lead_sponsors as (
+    select * from {{ ref('stg_ctgov__sponsors') }}
+    where sponsor_role = 'lead'
+),
+
+joined as (
+    select
+        current_versions.nct_id,
+        identification.brief_title,
+        identification.official_title,
+        identification.acronym,
+        status.overall_status,
+        status.why_stopped,
+        design.study_type,
+        design.phases,
+        -- "Phase 1/Phase 2", "Early Phase 1", "Not Applicable", as the registry's site writes them.
+        nullif(array_to_string(list_transform(design.phases, lambda phase: case phase
+            when 'NA' then 'Not Applicable'
+            when 'EARLY_PHASE1' then 'Early Phase 1'
+            else 'Phase ' || replace(phase, 'PHASE', '')
+        end), '/'), '') as phase,
+        design.enrollment_count,
+        design.enrollment_type,
+        status.start_date,
+        status.start_date_precision,
+        status.primary_completion_date,
+        status.primary_completion_date_precision,
+        status.completion_date,
+        status.completion_date_precision,
+        status.first_posted_date,
+        status.last_update_posted_date,
+        status.results_first_posted_date,
+        lead_sponsors.sponsor_name as lead_sponsor_name,
+        lead_sponsors.agency_class as lead_sponsor_class,
+        studies.has_results,
+        eligibility.sex,
+        eligibility.minimum_age_years,
+        eligibility.maximum_age_years,
+        eligibility.healthy_volunteers,
+        description.brief_summary,
+        current_versions.content_hash,
+        current_versions.last_observed_on
+    from current_versions
+    inner join studies using (nct_id, content_hash)
+    inner join identification using (nct_id, content_hash)
+    inner join status using (nct_id, content_hash)
+    inner join design using (nct_id, content_hash)
+    inner join eligibility using (nct_id, content_hash)
+    inner join description using (nct_id, content_hash)
+    left join lead_sponsors using (nct_id, content_hash)
+)
+
+select * from joined

@@ -1,0 +1,2 @@
+-- Every load into the landing, succeeded or failed, with what it added.
+select * from {{ ref('stg_ctgov__load_batches') }}

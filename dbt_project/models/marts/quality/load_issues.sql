@@ -1,0 +1,9 @@
+-- Soft findings on landed records (unknown enum values, malformed dates), for the
+-- current version of each trial.
+with current_versions as (
+    select * from {{ ref('int_current_versions') }}
+)
+
+select issues.*
+from {{ ref('stg_ctgov__load_issues') }} as issues
+semi join current_versions using (nct_id, content_hash)

@@ -1,0 +1,36 @@
+-- derivedSection.conditionBrowseModule: the MeSH terms the registry matched to each
+-- study version (relation 'direct') and their ancestors in the MeSH tree
+-- (relation 'ancestor').
+with source as (
+    select
+        nct_id,
+        content_hash,
+        record -> '$.derivedSection.conditionBrowseModule' as module
+    from {{ source('ctgov', 'raw_studies') }}
+),
+
+terms as (
+    select
+        source.nct_id,
+        source.content_hash,
+        'direct' as relation,
+        mesh.item
+    from source,
+        unnest(json_extract(source.module, '$.meshes[*]')) as mesh (item)
+    union all
+    select
+        source.nct_id,
+        source.content_hash,
+        'ancestor' as relation,
+        mesh.item
+    from source,
+        unnest(json_extract(source.module, '$.ancestors[*]')) as mesh (item)
+)
+
+select
+    nct_id,
+    content_hash,
+    relation,
+    item ->> 'id' as mesh_id,
+    item ->> 'term' as mesh_term
+from terms

@@ -1,0 +1,19 @@
+-- protocolSection.identificationModule, one row per study version.
+with source as (
+    select
+        nct_id,
+        content_hash,
+        record -> '$.protocolSection.identificationModule' as module
+    from {{ source('ctgov', 'raw_studies') }}
+)
+
+select
+    nct_id,
+    content_hash,
+    module ->> 'briefTitle' as brief_title,
+    module ->> 'officialTitle' as official_title,
+    module ->> 'acronym' as acronym,
+    module ->> '$.orgStudyIdInfo.id' as org_study_id,
+    module ->> '$.organization.fullName' as organization_name,
+    module ->> '$.organization.class' as organization_class
+from source

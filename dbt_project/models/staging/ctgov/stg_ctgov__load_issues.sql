@@ -1,0 +1,13 @@
+-- Soft findings on landed records: unknown enum values, malformed dates.
+with source as (
+    select * from {{ source('ctgov', 'load_issues') }}
+)
+
+select
+    batch_id,
+    nct_id,
+    content_hash,
+    path as json_path,
+    value as found_value,
+    issue
+from source

@@ -1,0 +1,14 @@
+-- Records the loader could not land, with why and where.
+with source as (
+    select * from {{ source('ctgov', 'quarantine') }}
+)
+
+select
+    batch_id,
+    source_file,
+    source_position,
+    reason,
+    raw_hash,
+    raw_text,
+    quarantined_at
+from source

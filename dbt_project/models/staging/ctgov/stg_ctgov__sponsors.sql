@@ -1,0 +1,50 @@
+-- protocolSection.sponsorCollaboratorsModule: the lead sponsor (ordinal 0) and each
+-- collaborator (ordinal 1..n), one row each per study version.
+with source as (
+    select
+        nct_id,
+        content_hash,
+        record -> '$.protocolSection.sponsorCollaboratorsModule' as module
+    from {{ source('ctgov', 'raw_studies') }}
+),
+
+lead_sponsors as (
+    select
+        nct_id,
+        content_hash,
+        0 as ordinal,
+        'lead' as sponsor_role,
+        module -> 'leadSponsor' as sponsor
+    from source
+    where (module -> 'leadSponsor') is not null
+),
+
+collaborators as (
+    select
+        source.nct_id,
+        source.content_hash,
+        collaborator.ordinal,
+        'collaborator' as sponsor_role,
+        collaborator.sponsor
+    from source,
+        unnest(json_extract(source.module, '$.collaborators[*]'))
+            with ordinality as collaborator (sponsor, ordinal)
+)
+
+select
+    nct_id,
+    content_hash,
+    ordinal::integer as ordinal,
+    sponsor_role,
+    sponsor ->> 'name' as sponsor_name,
+    sponsor ->> 'class' as agency_class
+from lead_sponsors
+union all
+select
+    nct_id,
+    content_hash,
+    ordinal::integer as ordinal,
+    sponsor_role,
+    sponsor ->> 'name' as sponsor_name,
+    sponsor ->> 'class' as agency_class
+from collaborators

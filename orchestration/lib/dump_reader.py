@@ -1,0 +1,179 @@
+"""Stream study records out of every form the registry publishes.
+
+Forms: the bulk download zip (one ``NCTxxxxxxxx.json`` per study, in folders), saved
+``/api/v2/studies`` pages (``{"studies": [...], "nextPageToken": ...}``), a JSON array,
+JSON Lines, a single study's JSON file, and a folder of any of these; each may be
+gzip-compressed. Records are yielded one at a time with where they came from, so
+memory stays flat however large the dump, and a bad record can be quarantined by
+file and position. Only a source that cannot be read at all raises ``DumpError``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+import orjson
+
+_BOM = b"\xef\xbb\xbf"
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_LINES_SUFFIXES = (".jsonl", ".ndjson")
+_DUMP_SUFFIXES = (".json", ".jsonl", ".ndjson", ".zip", ".gz")
+
+NOT_PARSED: Any = object()
+
+
+class DumpError(Exception):
+    """The dump as a whole cannot be read: nothing from it may land."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One record as found in the dump, before any validation."""
+
+    source: str
+    position: str
+    text: bytes
+    # Set when the container had to be parsed to find the record, so it is not parsed twice.
+    parsed: Any = NOT_PARSED
+
+
+def read_dump(source: str | Path) -> Iterator[RawRecord]:
+    """Yield every record of a dump file or folder, in a stable order."""
+    path = Path(source)
+    if not path.exists():
+        raise DumpError(f"dump not found: {path}")
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.name.lower().endswith(_DUMP_SUFFIXES)
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not files:
+            raise DumpError(f"no dump files (*.json, *.jsonl, *.zip, *.gz) in folder {path}")
+        for file in files:
+            yield from _read_file(file, label=str(file.relative_to(path)), top_level=False)
+    else:
+        yield from _read_file(path, label=path.name, top_level=True)
+
+
+def _read_file(path: Path, label: str, top_level: bool) -> Iterator[RawRecord]:
+    with path.open("rb") as raw:
+        head = raw.read(4)
+        raw.seek(0)
+        if head in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC):
+            yield from _read_zip(path, label)
+            return
+        if head[:2] == _GZIP_MAGIC:
+            name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+            with gzip.open(raw) as stream:
+                yield from _read_stream(stream, name, label, top_level)
+            return
+        yield from _read_stream(raw, path.name, label, top_level)
+
+
+def _read_zip(path: Path, label: str) -> Iterator[RawRecord]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DumpError(f"cannot read zip {path}: {exc} (truncated or not a zip?)") from exc
+    with archive:
+        names = sorted(
+            info.filename
+            for info in archive.infolist()
+            if not info.is_dir() and info.filename.lower().endswith(_DUMP_SUFFIXES)
+        )
+        for name in names:
+            member_label = f"{label}!{name}"
+            try:
+                with archive.open(name) as member:
+                    data = member.read()
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                # A corrupt member is one bad record, not a bad dump: keep it for the quarantine.
+                yield RawRecord(member_label, "", f"unreadable zip member: {exc}".encode())
+                continue
+            if name.lower().endswith(".gz"):
+                data = gzip.decompress(data)
+                name = name[:-3]
+            yield from _read_stream(io.BytesIO(data), name, member_label, top_level=False)
+
+
+def _read_stream(stream: IO[bytes], name: str, label: str, top_level: bool) -> Iterator[RawRecord]:
+    try:
+        if name.lower().endswith(_LINES_SUFFIXES):
+            yield from _read_lines(stream, label)
+            return
+        first = _first_significant_byte(stream)
+        if first == b"[":
+            yield from _read_array(stream, label)
+        elif first == b"" and top_level:
+            raise DumpError(f"dump {label} is empty")
+        elif first:
+            yield from _read_document(stream.read().removeprefix(_BOM), label, top_level)
+    except (EOFError, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
+        raise DumpError(f"cannot read {label}: {exc} (truncated or corrupt?)") from exc
+
+
+def _first_significant_byte(stream: IO[bytes]) -> bytes:
+    """Peek past a byte-order mark and white space, leaving the stream at its start."""
+    head = stream.read(4096)
+    stream.seek(0)
+    stripped = head.removeprefix(_BOM).lstrip()
+    return stripped[:1]
+
+
+def _read_lines(stream: IO[bytes], label: str) -> Iterator[RawRecord]:
+    for number, line in enumerate(stream, start=1):
+        line = line.strip()
+        if line:
+            yield RawRecord(label, f"line {number}", line)
+
+
+def _read_array(stream: IO[bytes], label: str) -> Iterator[RawRecord]:
+    # ijson streams the array element by element: a search download of any size fits in memory.
+    try:
+        for index, item in enumerate(ijson.items(stream, "item", use_float=True)):
+            yield RawRecord(label, f"item {index}", orjson.dumps(item), parsed=item)
+    except ijson.JSONError as exc:
+        raise DumpError(f"cannot read JSON array {label}: {exc}") from exc
+
+
+def _read_document(data: bytes, label: str, top_level: bool) -> Iterator[RawRecord]:
+    """A single study, a saved API page, or JSON Lines saved under a .json name."""
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        lines = data.strip().splitlines()
+        if len(lines) > 1 and _parses(lines[0]):
+            yield from _read_lines(io.BytesIO(data), label)
+            return
+        if top_level:
+            raise DumpError(f"cannot read {label}: not JSON ({exc})") from exc
+        yield RawRecord(label, "", data)
+        return
+    if isinstance(document, dict) and isinstance(document.get("studies"), list):
+        for index, study in enumerate(document["studies"]):
+            yield RawRecord(label, f"studies[{index}]", orjson.dumps(study), parsed=study)
+    elif isinstance(document, list):
+        for index, item in enumerate(document):
+            yield RawRecord(label, f"item {index}", orjson.dumps(item), parsed=item)
+    else:
+        yield RawRecord(label, "", data, parsed=document)
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True

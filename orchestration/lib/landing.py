@@ -1,0 +1,295 @@
+"""The raw landing: an append-only DuckDB store of every distinct record ever loaded.
+
+Tables (all append-only):
+- ``raw_studies``: one row per distinct (nct_id, content_hash), the record's JSON
+  text verbatim with the batch, source file and position that first brought it;
+- ``raw_observations``: one row per (nct_id, content_hash, observed_on), the dates
+  on which a version was seen, so history can be rebuilt from loads in any order;
+- ``quarantine``: records that could not be landed, with the reason, file and position;
+- ``load_issues``: soft findings on landed records (unknown enum values, bad dates);
+- ``load_batches``: the run log, one row per load, succeeded or failed.
+
+A load is one transaction: a dump that fails half-way lands nothing, and reloading
+a dump adds no record, observation or quarantine row it already holds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.lib.dump_reader import DumpError, read_dump
+from orchestration.lib.records import Rejected, Study, classify
+
+SCHEMA = """
+create table if not exists load_batches (
+    batch_id varchar primary key,
+    source varchar not null,
+    as_of date,
+    started_at timestamp not null,
+    finished_at timestamp,
+    status varchar not null,
+    records_read bigint,
+    versions_new bigint,
+    observations_new bigint,
+    quarantined bigint,
+    issues bigint,
+    message varchar
+);
+create table if not exists raw_studies (
+    nct_id varchar not null,
+    content_hash varchar not null,
+    record varchar not null,
+    observed_on date not null,
+    batch_id varchar not null,
+    source_file varchar not null,
+    source_position varchar not null,
+    loaded_at timestamp not null
+);
+create table if not exists raw_observations (
+    nct_id varchar not null,
+    content_hash varchar not null,
+    observed_on date not null,
+    batch_id varchar not null
+);
+create table if not exists quarantine (
+    batch_id varchar not null,
+    source_file varchar not null,
+    source_position varchar not null,
+    reason varchar not null,
+    raw_hash varchar not null,
+    raw_text varchar not null,
+    quarantined_at timestamp not null
+);
+create table if not exists load_issues (
+    batch_id varchar not null,
+    nct_id varchar not null,
+    content_hash varchar not null,
+    path varchar not null,
+    value varchar,
+    issue varchar not null
+);
+"""
+
+_ISSUE_COLUMNS = ("nct_id", "content_hash", "path", "value", "issue")
+# Quarantined text is kept for diagnosis, not for replay: cap what one bad record costs.
+MAX_QUARANTINED_TEXT = 1_000_000
+
+
+@dataclass
+class LoadResult:
+    batch_id: str
+    source: str
+    as_of: date | None
+    records_read: int = 0
+    versions_new: int = 0
+    observations_new: int = 0
+    quarantined: int = 0
+    issues: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA)
+    return con
+
+
+def land_dump(
+    landing: Path,
+    source: str | Path,
+    as_of: date | None = None,
+    batch_size: int = 5_000,
+    progress: Callable[[LoadResult], None] | None = None,
+) -> LoadResult:
+    """Land every record of a dump in one transaction; raise DumpError if it cannot be read."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    result = LoadResult(
+        batch_id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", source=str(source), as_of=as_of
+    )
+    con = connect(landing)
+    try:
+        con.begin()
+        _land_records(con, result, read_dump(source), started, batch_size, progress)
+        if result.records_read == 0:
+            raise DumpError(f"no records in dump {source}")
+        if result.quarantined == result.records_read:
+            first = next(iter(result.quarantine_reasons))
+            raise DumpError(f"no valid study record in dump {source}; first reason: {first}")
+        _log_batch(con, result, started, "succeeded", None)
+        con.commit()
+    except Exception as exc:
+        con.rollback()
+        _log_batch(con, result, started, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        con.close()
+    return result
+
+
+def _land_records(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    records: Iterable,
+    started: datetime,
+    batch_size: int,
+    progress: Callable[[LoadResult], None] | None,
+) -> None:
+    load_date = started.date()
+    studies: list[Study] = []
+    rejected: list[Rejected] = []
+    for raw in records:
+        result.records_read += 1
+        item = classify(raw, result.as_of, load_date)
+        if isinstance(item, Study):
+            studies.append(item)
+        else:
+            rejected.append(item)
+            result.quarantine_reasons[item.reason] = (
+                result.quarantine_reasons.get(item.reason, 0) + 1
+            )
+        if len(studies) + len(rejected) >= batch_size:
+            _flush(con, result, studies, rejected, started)
+            studies, rejected = [], []
+            if progress:
+                progress(result)
+    _flush(con, result, studies, rejected, started)
+    if progress:
+        progress(result)
+
+
+def _flush(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    studies: list[Study],
+    rejected: list[Rejected],
+    started: datetime,
+) -> None:
+    params = {"batch_id": result.batch_id, "now": started}
+    if studies:
+        con.register(
+            "incoming",
+            pa.table(
+                {
+                    "nct_id": [s.nct_id for s in studies],
+                    "content_hash": [s.content_hash for s in studies],
+                    "record": [s.text for s in studies],
+                    "observed_on": [s.observed_on for s in studies],
+                    "source_file": [s.source for s in studies],
+                    "source_position": [s.position for s in studies],
+                }
+            ),
+        )
+        result.versions_new += _insert_new(
+            con,
+            """
+            insert into raw_studies
+            select distinct on (i.nct_id, i.content_hash)
+                i.nct_id, i.content_hash, i.record, i.observed_on,
+                $batch_id, i.source_file, i.source_position, $now
+            from incoming as i
+            anti join raw_studies as r using (nct_id, content_hash)
+            order by i.nct_id, i.content_hash, i.observed_on
+            """,
+            params,
+        )
+        result.observations_new += _insert_new(
+            con,
+            """
+            insert into raw_observations
+            select distinct i.nct_id, i.content_hash, i.observed_on, $batch_id
+            from incoming as i
+            anti join raw_observations as o using (nct_id, content_hash, observed_on)
+            """,
+            params,
+        )
+        issues = [
+            (s.nct_id, s.content_hash, i.path, i.value, i.message)
+            for s in studies
+            for i in s.issues
+        ]
+        if issues:
+            con.register(
+                "found", pa.table(dict(zip(_ISSUE_COLUMNS, zip(*issues, strict=True), strict=True)))
+            )
+            result.issues += _insert_new(
+                con,
+                """
+                insert into load_issues
+                select distinct $batch_id, f.nct_id, f.content_hash, f.path, f.value, f.issue
+                from found as f
+                anti join load_issues as l using (nct_id, content_hash, path)
+                """,
+                params,
+            )
+    if rejected:
+        con.register(
+            "bad",
+            pa.table(
+                {
+                    "source_file": [r.source for r in rejected],
+                    "source_position": [r.position for r in rejected],
+                    "reason": [r.reason for r in rejected],
+                    "raw_hash": [r.raw_hash for r in rejected],
+                    "raw_text": [r.text[:MAX_QUARANTINED_TEXT] for r in rejected],
+                }
+            ),
+        )
+        result.quarantined += len(rejected)
+        _insert_new(
+            con,
+            """
+            insert into quarantine
+            select distinct on (b.source_file, b.source_position, b.raw_hash)
+                $batch_id, b.source_file, b.source_position, b.reason, b.raw_hash, b.raw_text, $now
+            from bad as b
+            anti join quarantine as q using (source_file, source_position, raw_hash)
+            """,
+            params,
+        )
+
+
+def _insert_new(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
+    """Run an insert with the parameters it names; return how many rows it added."""
+    used = {name: value for name, value in params.items() if f"${name}" in sql}
+    (count,) = con.execute(sql, used).fetchone()
+    return count
+
+
+def _log_batch(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    started: datetime,
+    status: str,
+    message: str | None,
+) -> None:
+    con.execute(
+        """
+        insert into load_batches values
+            ($batch_id, $source, $as_of, $started, $finished, $status,
+             $read, $versions, $observations, $quarantined, $issues, $message)
+        """,
+        {
+            "batch_id": result.batch_id,
+            "source": result.source,
+            "as_of": result.as_of,
+            "started": started,
+            "finished": datetime.now(UTC).replace(tzinfo=None),
+            "status": status,
+            "read": result.records_read,
+            "versions": result.versions_new if status == "succeeded" else 0,
+            "observations": result.observations_new if status == "succeeded" else 0,
+            "quarantined": result.quarantined if status == "succeeded" else 0,
+            "issues": result.issues if status == "succeeded" else 0,
+            "message": message,
+        },
+    )

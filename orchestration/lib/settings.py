@@ -1,0 +1,49 @@
+"""Where trialwatch keeps its files, read from the environment each time it is asked.
+
+Everything is derived from one data directory so that a test (or a second
+deployment) points the whole pipeline elsewhere with one variable; the published
+warehouse and the landing store can each be moved on their own too.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SAMPLE_DUMP = REPO_ROOT / "data" / "sample" / "studies.jsonl.gz"
+OPENAPI_SPEC = REPO_ROOT / "data" / "reference" / "ctgov-api-v2.0.5.openapi.yaml"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    landing: Path
+    warehouse: Path
+
+    @property
+    def build_dir(self) -> Path:
+        # Beside the published file, so that publishing is a rename on one filesystem.
+        return self.warehouse.parent / ".build"
+
+    @property
+    def build_warehouse(self) -> Path:
+        return self.build_dir / self.warehouse.name
+
+    def dbt_env(self) -> dict[str, str]:
+        """The variables dbt's profiles.yml reads to find the landing store and build file."""
+        return {
+            "TRIALWATCH_LANDING": str(self.landing),
+            "TRIALWATCH_BUILD_WAREHOUSE": str(self.build_warehouse),
+        }
+
+
+def paths() -> Paths:
+    data_dir = Path(os.environ.get("TRIALWATCH_DATA_DIR", REPO_ROOT / "data")).resolve()
+    landing = Path(os.environ.get("TRIALWATCH_LANDING", data_dir / "landing.duckdb")).resolve()
+    warehouse = Path(
+        os.environ.get("TRIALWATCH_WAREHOUSE", data_dir / "warehouse.duckdb")
+    ).resolve()
+    return Paths(data_dir=data_dir, landing=landing, warehouse=warehouse)
