@@ -164,7 +164,7 @@ def enum_seed_rows(path: Path = OPENAPI_SPEC) -> Iterator[tuple[str, str]]:
 
 
 def write_enum_seed(target: Path = ENUM_SEED) -> None:
-    """Regenerate the dbt seed of enums from the spec (``python -m orchestration.lib.study_schema``)."""
+    """Regenerate the dbt seed of enums: ``python -m orchestration.lib.study_schema``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

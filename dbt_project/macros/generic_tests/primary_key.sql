@@ -5,5 +5,5 @@
     from {{ model }}
     group by {{ key }}
     having count(*) > 1
-        {%- for column in column_names %} or bool_or({{ column }} is null){% endfor %}
+    {%- for column in column_names %} or bool_or({{ column }} is null){% endfor %}
 {% endtest %}

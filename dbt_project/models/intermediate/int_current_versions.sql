@@ -32,7 +32,7 @@ ranked as (
             order by
                 versions.last_observed_on desc,
                 status.last_update_posted_date desc nulls last,
-                versions.content_hash
+                versions.content_hash asc
         ) as recency
     from versions
     inner join status using (nct_id, content_hash)

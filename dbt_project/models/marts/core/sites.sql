@@ -24,7 +24,7 @@ ranked as (
         *,
         row_number() over (
             partition by site_id
-            order by listing_count desc, facility, city, zip, latitude, longitude
+            order by listing_count desc, facility asc, city asc, zip asc, latitude asc, longitude asc
         ) as rank_in_site
     from listings
 ),

@@ -15,4 +15,4 @@ select
     condition.condition_name
 from source,
     unnest(source.module ->> '$.conditions[*]')
-        with ordinality as condition (condition_name, ordinal)
+    with ordinality as condition (condition_name, ordinal)

@@ -17,7 +17,7 @@ central_contacts as (
         contact.item
     from source,
         unnest(json_extract(source.module, '$.centralContacts[*]'))
-            with ordinality as contact (item, ordinal)
+        with ordinality as contact (item, ordinal)
 ),
 
 locations as (
@@ -28,7 +28,7 @@ locations as (
         location.item
     from source,
         unnest(json_extract(source.module, '$.locations[*]'))
-            with ordinality as location (item, ordinal)
+        with ordinality as location (item, ordinal)
 ),
 
 site_contacts as (
@@ -40,7 +40,7 @@ site_contacts as (
         contact.item
     from locations,
         unnest(json_extract(locations.item, '$.contacts[*]'))
-            with ordinality as contact (item, ordinal)
+        with ordinality as contact (item, ordinal)
 ),
 
 contacts as (

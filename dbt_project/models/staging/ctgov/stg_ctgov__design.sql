@@ -11,7 +11,7 @@ select
     nct_id,
     content_hash,
     module ->> 'studyType' as study_type,
-    coalesce(module ->> '$.phases[*]', []::varchar []) as phases,
+    coalesce(module ->> '$.phases[*]', []::varchar[]) as phases,
     module ->> '$.designInfo.allocation' as allocation,
     module ->> '$.designInfo.interventionModel' as intervention_model,
     module ->> '$.designInfo.primaryPurpose' as primary_purpose,

@@ -16,7 +16,7 @@ fields as (
         module ->> 'minimumAge' as minimum_age,
         module ->> 'maximumAge' as maximum_age,
         (module ->> 'healthyVolunteers')::boolean as healthy_volunteers,
-        coalesce(module ->> '$.stdAges[*]', []::varchar []) as std_ages,
+        coalesce(module ->> '$.stdAges[*]', []::varchar[]) as std_ages,
         module ->> 'eligibilityCriteria' as eligibility_criteria
     from source
 )

@@ -16,7 +16,7 @@ interventions as (
         intervention.item
     from source,
         unnest(json_extract(source.module, '$.interventions[*]'))
-            with ordinality as intervention (item, ordinal)
+        with ordinality as intervention (item, ordinal)
 )
 
 select
@@ -26,6 +26,6 @@ select
     item ->> 'type' as intervention_type,
     item ->> 'name' as intervention_name,
     item ->> 'description' as description,
-    coalesce(item ->> '$.otherNames[*]', []::varchar []) as other_names,
-    coalesce(item ->> '$.armGroupLabels[*]', []::varchar []) as arm_group_labels
+    coalesce(item ->> '$.otherNames[*]', []::varchar[]) as other_names,
+    coalesce(item ->> '$.armGroupLabels[*]', []::varchar[]) as arm_group_labels
 from interventions

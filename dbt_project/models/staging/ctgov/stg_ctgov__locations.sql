@@ -17,7 +17,7 @@ locations as (
         location.item
     from source,
         unnest(json_extract(source.module, '$.locations[*]'))
-            with ordinality as location (item, ordinal)
+        with ordinality as location (item, ordinal)
 )
 
 select

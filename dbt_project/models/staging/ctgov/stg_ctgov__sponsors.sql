@@ -28,7 +28,7 @@ collaborators as (
         collaborator.sponsor
     from source,
         unnest(json_extract(source.module, '$.collaborators[*]'))
-            with ordinality as collaborator (sponsor, ordinal)
+        with ordinality as collaborator (sponsor, ordinal)
 )
 
 select

@@ -1,0 +1,52 @@
+# trialwatch: `make run` builds the warehouse from the bundled sample, `make test` tests it.
+# Every target bootstraps its own environment (uv, then a locked venv) on a fresh machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help install manifest run test lint format dev clean
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Runs started by `make run` are recorded here, so `make dev` shows them.
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster
+SOURCE ?=
+AS_OF ?=
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+		|| $(PYTHON) -m pip install --quiet --user uv
+	$(PYTHON) -m uv sync --frozen --python $(PYTHON)
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	@touch $@
+
+install: $(BIN)/.installed  ## create the virtual environment from uv.lock
+
+manifest: install  ## parse the dbt project (the manifest Dagster loads)
+	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+run: manifest  ## land a dump (SOURCE=, default the sample; AS_OF=YYYY-MM-DD), build and publish
+	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") $(if $(AS_OF),--as-of "$(AS_OF)")
+
+test: manifest  ## run the test suite
+	$(BIN)/pytest
+
+lint: install  ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+
+format: install  ## fix what ruff and sqlfluff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project
+
+dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, check and schedule
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+clean:  ## remove everything generated (the warehouse, the landing, the venv)
+	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster dbt_project/target
