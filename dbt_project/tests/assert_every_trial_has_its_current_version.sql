@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'trials'}}}) }}
+
 -- Every study in the landing appears in trials exactly once, at its latest-seen version.
 with landed as (
     select distinct nct_id from {{ ref('stg_ctgov__studies') }}

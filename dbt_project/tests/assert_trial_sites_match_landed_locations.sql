@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'trial_sites'}}}) }}
+
 -- trial_sites holds one row per location listed by each trial's current version:
 -- counted here straight from the JSON, independently of the staging models.
 with current_records as (

@@ -44,8 +44,9 @@ def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
     """Build and test every dbt model into the build file (never the published one)."""
-    warehouse.prepare_build()
-    yield from dbt.cli(["build"], context=context).stream()
+    with warehouse.dbt_environment():
+        invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
 
 
 @dg.asset(

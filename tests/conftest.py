@@ -1,0 +1,66 @@
+"""Shared fixtures: the real sample read independently, and pipeline runs in temp dirs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.lib.settings import SAMPLE_DUMP, Paths, paths
+
+ENV_VARS = ("TRIALWATCH_DATA_DIR", "TRIALWATCH_LANDING", "TRIALWATCH_WAREHOUSE")
+
+
+@pytest.fixture(scope="session")
+def sample_records() -> list[dict]:
+    """The 909 sample studies, read with the standard library only (the independent side)."""
+    with gzip.open(SAMPLE_DUMP, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@contextmanager
+def data_dir(path: Path) -> Iterator[Paths]:
+    """Point every trialwatch path at one folder for the duration of the block."""
+    saved = {name: os.environ.get(name) for name in ENV_VARS}
+    for name in ENV_VARS:
+        os.environ.pop(name, None)
+    os.environ["TRIALWATCH_DATA_DIR"] = str(path)
+    try:
+        yield paths()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_everything(source: str | Path, as_of: str | None = None) -> dg.ExecuteInProcessResult:
+    """Materialize the whole asset graph, as `make run` does, in the current data dir."""
+    from orchestration.definitions import defs
+
+    config = {"source": str(source), "as_of": as_of}
+    return defs.resolve_job_def("everything").execute_in_process(
+        run_config={"ops": {"ctgov_landing": {"config": config}}}, raise_on_error=False
+    )
+
+
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
+    """The whole graph materialized once from the bundled sample."""
+    with data_dir(tmp_path_factory.mktemp("sample")) as current:
+        result = run_everything(SAMPLE_DUMP)
+        assert result.success, "the pipeline failed on the bundled sample"
+        yield current

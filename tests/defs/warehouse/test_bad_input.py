@@ -1,0 +1,134 @@
+"""Bad input through the whole graph: quarantined, reported, never published half-built."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib.settings import REPO_ROOT
+from tests.conftest import data_dir, query, run_everything
+
+SEED_DUMPS = REPO_ROOT / "data" / "seed-trial"
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute(sys.argv[2]).fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute(sys.argv[2]).fetchone()[0], flush=True)
+"""
+
+
+def _nct(study: dict) -> str:
+    return study["protocolSection"]["identificationModule"]["nctId"]
+
+
+@pytest.fixture(scope="module")
+def broken_dump(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict]) -> Path:
+    """100 real studies in a bulk zip, plus a JSON Lines file of bad and odd records."""
+    dump = tmp_path_factory.mktemp("broken") / "dump"
+    dump.mkdir()
+    with zipfile.ZipFile(dump / "ctg-studies.json.zip", "w") as zf:
+        for study in sample_records[:100]:
+            zf.writestr(f"ctg-studies/{_nct(study)}.json", json.dumps(study))
+    new_status = copy.deepcopy(sample_records[100])
+    new_status["protocolSection"]["statusModule"]["overallStatus"] = "PAUSED_FOR_REVIEW"
+    wrong_type = copy.deepcopy(sample_records[101])
+    wrong_type["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "forty"
+    lines = [
+        json.dumps(new_status),
+        '{"protocolSection": {"identificationModule": {"nctId": "NCT0',
+        json.dumps({"protocolSection": {"identificationModule": {"briefTitle": "no id"}}}),
+        json.dumps(wrong_type),
+    ]
+    (dump / "extra.jsonl").write_text("\n".join(lines) + "\n")
+    return dump
+
+
+def test_bad_records_quarantined_good_ones_published(
+    tmp_path: Path, broken_dump: Path, sample_records: list[dict]
+) -> None:
+    with data_dir(tmp_path) as current:
+        result = run_everything(broken_dump)
+        assert result.success
+        warehouse = current.warehouse
+        assert query(warehouse, "select count(*) from main.trials") == [(101,)]
+        quarantined = query(
+            warehouse,
+            "select source_file, source_position, reason from main.quarantine order by 2",
+        )
+        assert [(f, p) for f, p, _ in quarantined] == [
+            ("extra.jsonl", "line 2"),
+            ("extra.jsonl", "line 3"),
+            ("extra.jsonl", "line 4"),
+        ]
+        assert "malformed JSON" in quarantined[0][2]
+        assert "nctId" in quarantined[1][2]
+        assert "enrollmentInfo.count: expected integer, got string" in quarantined[2][2]
+        # The unknown status lands, is logged, and the enum check warns.
+        new_status_id = _nct(sample_records[100])
+        assert query(
+            warehouse, "select overall_status from main.trials where nct_id = ?", [new_status_id]
+        ) == [("PAUSED_FOR_REVIEW",)]
+        assert query(warehouse, "select nct_id, issue from main.load_issues") == [
+            (new_status_id, "unknown Status value 'PAUSED_FOR_REVIEW'")
+        ]
+        evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+        enum_check = next(
+            e
+            for name, e in evaluations.items()
+            if name.startswith("accepted_enum_trials_overall_status")
+        )
+        assert not enum_check.passed
+        assert enum_check.severity.value == "WARN"
+        assert not evaluations["last_load_quarantined_nothing"].passed
+        assert evaluations[
+            next(n for n in evaluations if n.startswith("primary_key_trials_"))
+        ].passed
+
+
+def test_failed_run_keeps_the_last_good_warehouse_readable(
+    tmp_path: Path, broken_dump: Path, sample_records: list[dict]
+) -> None:
+    with data_dir(tmp_path) as current:
+        assert run_everything(broken_dump).success
+        count_sql = "select count(*) from main.trials"
+        # An analyst in another process keeps the published file open throughout.
+        reader = subprocess.Popen(
+            [sys.executable, "-c", READER, str(current.warehouse), count_sql],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert reader.stdout.readline().strip() == "101"
+
+            truncated = tmp_path / "ctg-studies.json.zip"
+            with zipfile.ZipFile(truncated, "w") as zf:
+                for study in sample_records[200:300]:
+                    zf.writestr(f"{_nct(study)}.json", json.dumps(study))
+            truncated.write_bytes(truncated.read_bytes()[:5000])
+            failed = run_everything(truncated)
+            assert not failed.success
+            failure = next(e for e in failed.all_events if e.is_step_failure)
+            assert "cannot read zip" in failure.step_failure_data.error.to_string()
+            assert query(current.warehouse, count_sql) == [(101,)]
+            assert query(current.landing, "select count(*) from raw_studies") == [(101,)]
+
+            # A good run publishes while the reader still holds the old build open.
+            assert run_everything(SEED_DUMPS).success
+            reader.stdin.write("again\n")
+            reader.stdin.flush()
+            assert reader.stdout.readline().strip() == "101"
+            assert query(current.warehouse, count_sql) == [(102,)]
+            assert query(
+                current.warehouse,
+                "select status, count(*) from main.load_batches group by 1 order by 1",
+            ) == [("failed", 1), ("succeeded", 2)]
+        finally:
+            reader.kill()
