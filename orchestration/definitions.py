@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-from orchestration.defs.ingest.definitions import defs as ingest_defs
-from orchestration.defs.warehouse.definitions import defs as warehouse_defs
+# Modules, not their `defs`: Dagster allows one Definitions object at module scope.
+from orchestration.defs.ingest import definitions as ingest
+from orchestration.defs.warehouse import definitions as warehouse
 
 # `make run` and the UI's "materialize all": land a dump, then rebuild and publish.
 everything_job = dg.define_asset_job(
@@ -13,7 +14,7 @@ everything_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions.merge(
-    ingest_defs,
-    warehouse_defs,
+    ingest.defs,
+    warehouse.defs,
     dg.Definitions(jobs=[everything_job]),
 )
