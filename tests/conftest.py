@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.lib.settings import SAMPLE_DUMP, Paths, paths
+from orchestration.lib.settings import SAMPLE_DUMP, Paths, environment, paths
 
 ENV_VARS = ("TRIALWATCH_DATA_DIR", "TRIALWATCH_LANDING", "TRIALWATCH_WAREHOUSE")
 
@@ -28,18 +27,8 @@ def sample_records() -> list[dict]:
 @contextmanager
 def data_dir(path: Path) -> Iterator[Paths]:
     """Point every trialwatch path at one folder for the duration of the block."""
-    saved = {name: os.environ.get(name) for name in ENV_VARS}
-    for name in ENV_VARS:
-        os.environ.pop(name, None)
-    os.environ["TRIALWATCH_DATA_DIR"] = str(path)
-    try:
+    with environment({**dict.fromkeys(ENV_VARS), "TRIALWATCH_DATA_DIR": str(path)}):
         yield paths()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_everything(source: str | Path, as_of: str | None = None) -> dg.ExecuteInProcessResult:

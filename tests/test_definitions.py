@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
+
 
 def test_dagster_loads_the_code_location() -> None:
     dagster = Path(sys.executable).with_name("dagster")
@@ -30,12 +32,6 @@ def test_the_graph_runs_from_landing_to_publication() -> None:
         "warehouse_models",
         "published_warehouse",
     }
-    upstream = {
-        key.to_user_string()
-        for key in graph.get(
-            next(
-                k for k in graph.get_all_asset_keys() if k.to_user_string() == "staging/stg_ctgov__studies"
-            )
-        ).parent_keys
-    }
+    studies = dg.AssetKey(["staging", "stg_ctgov__studies"])
+    upstream = {key.to_user_string() for key in graph.get(studies).parent_keys}
     assert upstream == {"ctgov/raw_studies"}

@@ -77,7 +77,6 @@ create table if not exists load_issues (
 );
 """
 
-_ISSUE_COLUMNS = ("nct_id", "content_hash", "path", "value", "issue")
 # Quarantined text is kept for diagnosis, not for replay: cap what one bad record costs.
 MAX_QUARANTINED_TEXT = 1_000_000
 
@@ -176,18 +175,14 @@ def _flush(
 ) -> None:
     params = {"batch_id": result.batch_id, "now": started}
     if studies:
-        con.register(
+        _register(
+            con,
             "incoming",
-            pa.table(
-                {
-                    "nct_id": [s.nct_id for s in studies],
-                    "content_hash": [s.content_hash for s in studies],
-                    "record": [s.text for s in studies],
-                    "observed_on": [s.observed_on for s in studies],
-                    "source_file": [s.source for s in studies],
-                    "source_position": [s.position for s in studies],
-                }
-            ),
+            ("nct_id", "content_hash", "record", "observed_on", "source_file", "source_position"),
+            [
+                (s.nct_id, s.content_hash, s.text, s.observed_on, s.source, s.position)
+                for s in studies
+            ],
         )
         result.versions_new += _insert_new(
             con,
@@ -212,37 +207,30 @@ def _flush(
             """,
             params,
         )
-        issues = [
-            (s.nct_id, s.content_hash, i.path, i.value, i.message)
-            for s in studies
-            for i in s.issues
-        ]
-        if issues:
-            con.register(
-                "found", pa.table(dict(zip(_ISSUE_COLUMNS, zip(*issues, strict=True), strict=True)))
-            )
-            result.issues += _insert_new(
-                con,
-                """
-                insert into load_issues
-                select distinct $batch_id, f.nct_id, f.content_hash, f.path, f.value, f.issue
-                from found as f
-                anti join load_issues as l using (nct_id, content_hash, path)
-                """,
-                params,
-            )
+    issues = [
+        (s.nct_id, s.content_hash, i.path, i.value, i.message) for s in studies for i in s.issues
+    ]
+    if issues:
+        _register(con, "found", ("nct_id", "content_hash", "path", "value", "issue"), issues)
+        result.issues += _insert_new(
+            con,
+            """
+            insert into load_issues
+            select distinct $batch_id, f.nct_id, f.content_hash, f.path, f.value, f.issue
+            from found as f
+            anti join load_issues as l using (nct_id, content_hash, path)
+            """,
+            params,
+        )
     if rejected:
-        con.register(
+        _register(
+            con,
             "bad",
-            pa.table(
-                {
-                    "source_file": [r.source for r in rejected],
-                    "source_position": [r.position for r in rejected],
-                    "reason": [r.reason for r in rejected],
-                    "raw_hash": [r.raw_hash for r in rejected],
-                    "raw_text": [r.text[:MAX_QUARANTINED_TEXT] for r in rejected],
-                }
-            ),
+            ("source_file", "source_position", "reason", "raw_hash", "raw_text"),
+            [
+                (r.source, r.position, r.reason, r.raw_hash, r.text[:MAX_QUARANTINED_TEXT])
+                for r in rejected
+            ],
         )
         result.quarantined += len(rejected)
         _insert_new(
@@ -256,6 +244,13 @@ def _flush(
             """,
             params,
         )
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """Expose rows to SQL as a view named ``name`` (an Arrow table, no copy into DuckDB)."""
+    con.register(name, pa.table(dict(zip(columns, zip(*rows, strict=True), strict=True))))
 
 
 def _insert_new(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:

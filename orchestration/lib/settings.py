@@ -8,6 +8,8 @@ warehouse and the landing store can each be moved on their own too.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +49,22 @@ def paths() -> Paths:
         os.environ.get("TRIALWATCH_WAREHOUSE", data_dir / "warehouse.duckdb")
     ).resolve()
     return Paths(data_dir=data_dir, landing=landing, warehouse=warehouse)
+
+
+@contextmanager
+def environment(overrides: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, with None, unset) environment variables inside the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in overrides}
+    try:
+        for name, value in overrides.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -1,13 +1,12 @@
 """The warehouse as a Dagster resource: where dbt builds it and where analysts open it."""
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
 
 from orchestration.lib.publish import publish, table_counts
-from orchestration.lib.settings import Paths, paths
+from orchestration.lib.settings import Paths, environment, paths
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -26,16 +25,8 @@ class WarehouseResource(dg.ConfigurableResource):
         """
         current = self.paths()
         current.build_dir.mkdir(parents=True, exist_ok=True)
-        saved = {name: os.environ.get(name) for name in current.dbt_env()}
-        os.environ.update(current.dbt_env())
-        try:
+        with environment(current.dbt_env()):
             yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
     def publish(self) -> dict[str, int]:
         current = self.paths()

@@ -2,11 +2,7 @@
 -- study version (relation 'direct') and their ancestors in the MeSH tree
 -- (relation 'ancestor').
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.derivedSection.conditionBrowseModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.derivedSection.conditionBrowseModule') }}
 ),
 
 terms as (

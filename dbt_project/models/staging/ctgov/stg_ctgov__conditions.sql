@@ -1,11 +1,7 @@
 -- protocolSection.conditionsModule.conditions: each condition as the registrant
 -- wrote it, one row per study version and position.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.conditionsModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.conditionsModule') }}
 )
 
 select

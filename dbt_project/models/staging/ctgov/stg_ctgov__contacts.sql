@@ -1,11 +1,7 @@
 -- Central contacts (location_ordinal null) and site contacts of each study version.
 -- Personal data: modelled for completeness, never published.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.contactsLocationsModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.contactsLocationsModule') }}
 ),
 
 central_contacts as (

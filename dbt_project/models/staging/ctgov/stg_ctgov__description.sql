@@ -1,10 +1,6 @@
 -- protocolSection.descriptionModule, one row per study version.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.descriptionModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.descriptionModule') }}
 )
 
 select

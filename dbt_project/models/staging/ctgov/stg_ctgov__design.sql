@@ -1,10 +1,6 @@
 -- protocolSection.designModule, one row per study version.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.designModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.designModule') }}
 )
 
 select

@@ -1,11 +1,7 @@
 -- protocolSection.eligibilityModule, one row per study version. Ages are kept as
 -- the registry writes them and converted to years.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.eligibilityModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.eligibilityModule') }}
 ),
 
 fields as (

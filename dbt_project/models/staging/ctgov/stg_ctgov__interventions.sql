@@ -1,11 +1,7 @@
 -- protocolSection.armsInterventionsModule.interventions, one row per study version
 -- and position.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.armsInterventionsModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.armsInterventionsModule') }}
 ),
 
 interventions as (

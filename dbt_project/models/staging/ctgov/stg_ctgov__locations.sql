@@ -2,11 +2,7 @@
 -- lists, in the registry's order. status is null where the registry gives none
 -- (it gives site status only while a study is in a recruiting-type state).
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.contactsLocationsModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.contactsLocationsModule') }}
 ),
 
 locations as (

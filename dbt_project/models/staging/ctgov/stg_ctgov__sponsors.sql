@@ -1,11 +1,7 @@
 -- protocolSection.sponsorCollaboratorsModule: the lead sponsor (ordinal 0) and each
 -- collaborator (ordinal 1..n), one row each per study version.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.sponsorCollaboratorsModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.sponsorCollaboratorsModule') }}
 ),
 
 lead_sponsors as (

@@ -1,11 +1,7 @@
 -- protocolSection.statusModule, one row per study version. Partial dates keep a
 -- date (the first day of their period) and a precision: day, month or year.
 with source as (
-    select
-        nct_id,
-        content_hash,
-        record -> '$.protocolSection.statusModule' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    {{ ctgov_module('$.protocolSection.statusModule') }}
 ),
 
 fields as (
