@@ -5,5 +5,5 @@
         nct_id,
         content_hash,
         record -> '{{ json_path }}' as module
-    from {{ source('ctgov', 'raw_studies') }}
+    from {{ landed('raw_studies') }} as raw_studies
 {%- endmacro %}

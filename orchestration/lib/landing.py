@@ -9,12 +9,16 @@ Tables (all append-only):
 - ``load_issues``: soft findings on landed records (unknown enum values, bad dates);
 - ``load_batches``: the run log, one row per load, succeeded or failed.
 
-A load is one transaction: a dump that fails half-way lands nothing, and reloading
-a dump adds no record, observation or quarantine row it already holds.
+A load commits in chunks, so memory stays flat however large the dump, yet lands
+all or nothing: every row carries its batch id, readers (the dbt staging models) see
+only the rows of succeeded batches, a failed load deletes its rows, and a load killed
+outright is cleaned up by the next one. Reloading a dump adds no record, observation
+or quarantine row the landing already holds.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -77,6 +81,9 @@ create table if not exists load_issues (
 );
 """
 
+LANDING_MEMORY = "512MB"
+# Records per committed chunk: about 16 MB of JSON text at the registry's average size.
+CHUNK_SIZE = 1_000
 # Quarantined text is kept for diagnosis, not for replay: cap what one bad record costs.
 MAX_QUARANTINED_TEXT = 1_000_000
 
@@ -98,7 +105,15 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    # DuckDB would otherwise cache up to 80% of RAM; a bounded cache keeps a load's memory
+    # flat however large the dump (it spills to disk instead).
+    con = duckdb.connect(
+        str(path),
+        config={
+            "memory_limit": os.environ.get("TRIALWATCH_LANDING_MEMORY", LANDING_MEMORY),
+            "preserve_insertion_order": False,
+        },
+    )
     con.execute(SCHEMA)
     return con
 
@@ -107,32 +122,63 @@ def land_dump(
     landing: Path,
     source: str | Path,
     as_of: date | None = None,
-    batch_size: int = 5_000,
+    batch_size: int = CHUNK_SIZE,
     progress: Callable[[LoadResult], None] | None = None,
 ) -> LoadResult:
-    """Land every record of a dump in one transaction; raise DumpError if it cannot be read."""
+    """Land every record of a dump, all or nothing; raise DumpError if it cannot be read."""
     started = datetime.now(UTC).replace(tzinfo=None)
     result = LoadResult(
         batch_id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", source=str(source), as_of=as_of
     )
     con = connect(landing)
     try:
-        con.begin()
-        _land_records(con, result, read_dump(source), started, batch_size, progress)
-        if result.records_read == 0:
-            raise DumpError(f"no records in dump {source}")
-        if result.quarantined == result.records_read:
-            first = next(iter(result.quarantine_reasons))
-            raise DumpError(f"no valid study record in dump {source}; first reason: {first}")
-        _log_batch(con, result, started, "succeeded", None)
-        con.commit()
-    except Exception as exc:
-        con.rollback()
-        _log_batch(con, result, started, "failed", f"{type(exc).__name__}: {exc}")
-        raise
+        discard_interrupted(con)
+        con.execute(
+            "insert into load_batches (batch_id, source, as_of, started_at, status)"
+            " values (?, ?, ?, ?, 'running')",
+            [result.batch_id, result.source, as_of, started],
+        )
+        try:
+            _land_records(con, result, read_dump(source), started, batch_size, progress)
+            if result.records_read == 0:
+                raise DumpError(f"no records in dump {source}")
+            if result.quarantined == result.records_read:
+                first = next(iter(result.quarantine_reasons))
+                raise DumpError(f"no valid study record in dump {source}; first reason: {first}")
+        except BaseException as exc:
+            _discard(con, result.batch_id)
+            _finish_batch(con, result, "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        _finish_batch(con, result, "succeeded", None)
     finally:
         con.close()
     return result
+
+
+def discard_interrupted(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Remove what loads killed mid-way left behind; their batches are marked interrupted."""
+    interrupted = [
+        batch_id
+        for (batch_id,) in con.execute(
+            "select batch_id from load_batches where status = 'running'"
+        ).fetchall()
+    ]
+    for batch_id in interrupted:
+        _discard(con, batch_id)
+        con.execute(
+            "update load_batches set status = 'interrupted',"
+            " message = 'the load stopped before it finished; its rows were removed'"
+            " where batch_id = ?",
+            [batch_id],
+        )
+    return interrupted
+
+
+def _discard(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+    con.begin()
+    for table in ("raw_studies", "raw_observations", "quarantine", "load_issues"):
+        con.execute(f"delete from {table} where batch_id = ?", [batch_id])
+    con.commit()
 
 
 def _land_records(
@@ -157,13 +203,29 @@ def _land_records(
                 result.quarantine_reasons.get(item.reason, 0) + 1
             )
         if len(studies) + len(rejected) >= batch_size:
-            _flush(con, result, studies, rejected, started)
+            _commit_chunk(con, result, studies, rejected, started)
             studies, rejected = [], []
             if progress:
                 progress(result)
-    _flush(con, result, studies, rejected, started)
+    _commit_chunk(con, result, studies, rejected, started)
     if progress:
         progress(result)
+
+
+def _commit_chunk(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    studies: list[Study],
+    rejected: list[Rejected],
+    started: datetime,
+) -> None:
+    con.begin()
+    try:
+        _flush(con, result, studies, rejected, started)
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
 
 
 def _flush(
@@ -260,31 +322,27 @@ def _insert_new(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
     return count
 
 
-def _log_batch(
-    con: duckdb.DuckDBPyConnection,
-    result: LoadResult,
-    started: datetime,
-    status: str,
-    message: str | None,
+def _finish_batch(
+    con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str | None
 ) -> None:
+    succeeded = status == "succeeded"
     con.execute(
         """
-        insert into load_batches values
-            ($batch_id, $source, $as_of, $started, $finished, $status,
-             $read, $versions, $observations, $quarantined, $issues, $message)
+        update load_batches set
+            finished_at = $finished, status = $status, records_read = $read,
+            versions_new = $versions, observations_new = $observations,
+            quarantined = $quarantined, issues = $issues, message = $message
+        where batch_id = $batch_id
         """,
         {
             "batch_id": result.batch_id,
-            "source": result.source,
-            "as_of": result.as_of,
-            "started": started,
             "finished": datetime.now(UTC).replace(tzinfo=None),
             "status": status,
             "read": result.records_read,
-            "versions": result.versions_new if status == "succeeded" else 0,
-            "observations": result.observations_new if status == "succeeded" else 0,
-            "quarantined": result.quarantined if status == "succeeded" else 0,
-            "issues": result.issues if status == "succeeded" else 0,
+            "versions": result.versions_new if succeeded else 0,
+            "observations": result.observations_new if succeeded else 0,
+            "quarantined": result.quarantined if succeeded else 0,
+            "issues": result.issues if succeeded else 0,
             "message": message,
         },
     )

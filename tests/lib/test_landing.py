@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 
 from orchestration.lib.dump_reader import DumpError
 from orchestration.lib.landing import land_dump
-from orchestration.lib.settings import SAMPLE_DUMP
+from orchestration.lib.settings import REPO_ROOT, SAMPLE_DUMP
 from tests.conftest import query
 
 COUNTS = """
@@ -116,3 +118,41 @@ def test_a_dump_with_no_valid_record_fails(tmp_path: Path) -> None:
     dump.write_text('{"a": 1}\n{"b": 2}\n')
     with pytest.raises(DumpError, match="no valid study record"):
         land_dump(tmp_path / "landing.duckdb", dump)
+
+
+KILLED_LOAD = """
+import sys, time
+from pathlib import Path
+from orchestration.lib.landing import land_dump
+
+def stall(result):
+    print(result.records_read, flush=True)
+    time.sleep(60)  # long enough to be killed mid-load
+
+land_dump(Path(sys.argv[1]), sys.argv[2], batch_size=100, progress=stall)
+"""
+
+
+def test_a_killed_load_is_cleaned_up_and_rerun_without_duplicates(tmp_path: Path) -> None:
+    landing = tmp_path / "landing.duckdb"
+    loader = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOAD, str(landing), str(SAMPLE_DUMP)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert loader.stdout.readline().strip() == "100"
+    loader.kill()
+    loader.wait()
+    assert query(landing, "select status from load_batches") == [("running",)]
+    assert query(landing, "select count(*) from raw_studies") == [(100,)]
+
+    rerun = land_dump(landing, SAMPLE_DUMP)
+    assert rerun.versions_new == 909
+    assert query(
+        landing, "select count(*), count(distinct (nct_id, content_hash)) from raw_studies"
+    ) == [(909, 909)]
+    assert query(landing, "select status from load_batches order by started_at") == [
+        ("interrupted",),
+        ("succeeded",),
+    ]

@@ -1,6 +1,6 @@
 -- Soft findings on landed records: unknown enum values, malformed dates.
 with source as (
-    select * from {{ source('ctgov', 'load_issues') }}
+    select * from {{ landed('load_issues') }} as load_issues
 )
 
 select

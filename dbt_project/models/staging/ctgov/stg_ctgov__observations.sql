@@ -1,6 +1,6 @@
 -- One row per date on which a load saw a version of a study.
 with source as (
-    select * from {{ source('ctgov', 'raw_observations') }}
+    select * from {{ landed('raw_observations') }} as raw_observations
 )
 
 select

@@ -1,6 +1,6 @@
 -- Records the loader could not land, with why and where.
 with source as (
-    select * from {{ source('ctgov', 'quarantine') }}
+    select * from {{ landed('quarantine') }} as quarantine
 )
 
 select

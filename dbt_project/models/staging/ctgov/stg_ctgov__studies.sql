@@ -1,6 +1,6 @@
 -- One row per distinct version of a study: the record's top level and its provenance.
 with source as (
-    select * from {{ source('ctgov', 'raw_studies') }}
+    select * from {{ landed('raw_studies') }} as raw_studies
 )
 
 select
