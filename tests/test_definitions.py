@@ -34,4 +34,4 @@ def test_the_graph_runs_from_landing_to_publication() -> None:
     }
     studies = dg.AssetKey(["staging", "stg_ctgov__studies"])
     upstream = {key.to_user_string() for key in graph.get(studies).parent_keys}
-    assert upstream == {"ctgov/raw_studies"}
+    assert upstream == {"ctgov/raw_studies", "ctgov/load_batches"}
