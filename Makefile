@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install manifest run test lint format dev clean
+.PHONY: help install manifest run test lint format dev emulator clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,6 +12,8 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 SOURCE ?=
 AS_OF ?=
+PULL ?=
+PORT ?= 8765
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,8 +31,9 @@ install: $(BIN)/.installed  ## create the virtual environment from uv.lock
 manifest: install  ## parse the dbt project (the manifest Dagster loads)
 	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
 
-run: manifest  ## land a dump (SOURCE=, default the sample; AS_OF=YYYY-MM-DD), build and publish
-	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") $(if $(AS_OF),--as-of "$(AS_OF)")
+run: manifest  ## land SOURCE= (a dump, default the sample, or an API URL; AS_OF=, PULL=), build, publish
+	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") \
+		$(if $(AS_OF),--as-of "$(AS_OF)") $(if $(PULL),--pull "$(PULL)")
 
 test: manifest  ## run the test suite
 	$(BIN)/pytest
@@ -47,6 +50,10 @@ format: install  ## fix what ruff and sqlfluff can fix
 
 dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, check and schedule
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
+	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \
+		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster dbt_project/target

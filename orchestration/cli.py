@@ -1,4 +1,4 @@
-"""Command line: `python -m orchestration run [--source DUMP] [--as-of DATE]`.
+"""Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`.
 
 Runs the `everything` job in-process (the same definitions the Dagster UI loads, and
 recorded in $DAGSTER_HOME when set, so `make dev` shows the run), then says where
@@ -15,15 +15,17 @@ from datetime import date
 import dagster as dg
 
 from orchestration.lib.publish import table_counts
+from orchestration.lib.registry_pull import KINDS
 from orchestration.lib.settings import SAMPLE_DUMP, paths
 
 
-def run(source: str, as_of: str | None) -> int:
+def run(source: str, as_of: str | None, pull: str = "auto") -> int:
     from orchestration.definitions import defs
 
     if as_of:
         date.fromisoformat(as_of)  # fail before any work on a malformed date
-    run_config = {"ops": {"ctgov_landing": {"config": {"source": source, "as_of": as_of}}}}
+    config = {"source": source, "as_of": as_of, "pull": pull}
+    run_config = {"ops": {"ctgov_landing": {"config": config}}}
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     result = defs.resolve_job_def("everything").execute_in_process(
         run_config=run_config, instance=instance, raise_on_error=False
@@ -58,10 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration")
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="land a dump, build and publish the warehouse")
-    run_parser.add_argument("--source", default=str(SAMPLE_DUMP), help="dump file or folder")
+    run_parser.add_argument(
+        "--source",
+        default=str(SAMPLE_DUMP),
+        help="a dump file or folder, an API URL, or 'registry' (TRIALWATCH_REGISTRY_URL)",
+    )
     run_parser.add_argument("--as-of", default=None, help="the dump's date, YYYY-MM-DD")
+    run_parser.add_argument(
+        "--pull", default="auto", choices=KINDS, help="for a registry: which kind of pull"
+    )
     args = parser.parse_args(argv)
-    return run(args.source or str(SAMPLE_DUMP), args.as_of or None)
+    return run(args.source or str(SAMPLE_DUMP), args.as_of or None, args.pull)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ Tables (all append-only):
   on which a version was seen, so history can be rebuilt from loads in any order;
 - ``quarantine``: records that could not be landed, with the reason, file and position;
 - ``load_issues``: soft findings on landed records (unknown enum values, bad dates);
+- ``raw_removals``: studies a full pull no longer found (deleted, or merged into another);
+- ``raw_pages``, ``registry_pulls``: a registry pull's pages as received and its
+  checkpoint (the next page token), so a killed pull resumes where it stopped;
 - ``load_batches``: the run log, one row per load, succeeded or failed.
 
 A load commits in chunks, so memory stays flat however large the dump, yet lands
@@ -28,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from orchestration.lib.dump_reader import DumpError, read_dump
+from orchestration.lib.dump_reader import DumpError, RawRecord, read_dump
 from orchestration.lib.records import Rejected, Study, classify
 
 SCHEMA = """
@@ -71,6 +74,30 @@ create table if not exists quarantine (
     raw_text varchar not null,
     quarantined_at timestamp not null
 );
+create table if not exists raw_removals (
+    nct_id varchar not null,
+    removed_on date not null,
+    batch_id varchar not null,
+    merged_into varchar
+);
+create table if not exists raw_pages (
+    batch_id varchar not null,
+    page_number integer not null,
+    page_token varchar,
+    body varchar not null,
+    fetched_at timestamp not null,
+    landed boolean not null
+);
+create table if not exists registry_pulls (
+    batch_id varchar primary key,
+    base_url varchar not null,
+    kind varchar not null,
+    updated_since date,
+    data_timestamp varchar,
+    next_page_token varchar,
+    pages_done integer not null default 0,
+    total_count bigint
+);
 create table if not exists load_issues (
     batch_id varchar not null,
     nct_id varchar not null,
@@ -81,6 +108,15 @@ create table if not exists load_issues (
 );
 """
 
+# Tables whose rows belong to a load (batch_id), removed when that load fails.
+BATCHED_TABLES = (
+    "raw_studies",
+    "raw_observations",
+    "raw_removals",
+    "raw_pages",
+    "quarantine",
+    "load_issues",
+)
 LANDING_MEMORY = "512MB"
 # Records per committed chunk: about 16 MB of JSON text at the registry's average size.
 CHUNK_SIZE = 1_000
@@ -93,6 +129,7 @@ class LoadResult:
     batch_id: str
     source: str
     as_of: date | None
+    started: datetime
     records_read: int = 0
     versions_new: int = 0
     observations_new: int = 0
@@ -126,42 +163,103 @@ def land_dump(
     progress: Callable[[LoadResult], None] | None = None,
 ) -> LoadResult:
     """Land every record of a dump, all or nothing; raise DumpError if it cannot be read."""
-    started = datetime.now(UTC).replace(tzinfo=None)
-    result = LoadResult(
-        batch_id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", source=str(source), as_of=as_of
-    )
     con = connect(landing)
     try:
         discard_interrupted(con)
-        con.execute(
-            "insert into load_batches (batch_id, source, as_of, started_at, status)"
-            " values (?, ?, ?, ?, 'running')",
-            [result.batch_id, result.source, as_of, started],
-        )
+        result = start_batch(con, str(source), as_of)
         try:
-            _land_records(con, result, read_dump(source), started, batch_size, progress)
+            chunk: list[RawRecord] = []
+            for raw in read_dump(source):
+                chunk.append(raw)
+                if len(chunk) >= batch_size:
+                    land_chunk(con, result, chunk)
+                    chunk = []
+                    if progress:
+                        progress(result)
+            land_chunk(con, result, chunk)
+            if progress:
+                progress(result)
             if result.records_read == 0:
                 raise DumpError(f"no records in dump {source}")
             if result.quarantined == result.records_read:
                 first = next(iter(result.quarantine_reasons))
                 raise DumpError(f"no valid study record in dump {source}; first reason: {first}")
         except BaseException as exc:
-            _discard(con, result.batch_id)
-            _finish_batch(con, result, "failed", f"{type(exc).__name__}: {exc}")
+            fail_batch(con, result, exc)
             raise
-        _finish_batch(con, result, "succeeded", None)
+        finish_batch(con, result)
     finally:
         con.close()
     return result
 
 
-def discard_interrupted(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Remove what loads killed mid-way left behind; their batches are marked interrupted."""
+def start_batch(con: duckdb.DuckDBPyConnection, source: str, as_of: date | None) -> LoadResult:
+    """Open a load in the run log; its rows stay invisible until it succeeds."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    result = LoadResult(
+        batch_id=f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
+        source=source,
+        as_of=as_of,
+        started=started,
+    )
+    con.execute(
+        "insert into load_batches (batch_id, source, as_of, started_at, status)"
+        " values (?, ?, ?, ?, 'running')",
+        [result.batch_id, source, as_of, started],
+    )
+    return result
+
+
+def land_chunk(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    records: Iterable[RawRecord],
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> None:
+    """Classify and land some records in one transaction (with ``also``, run inside it)."""
+    studies: list[Study] = []
+    rejected: list[Rejected] = []
+    for raw in records:
+        result.records_read += 1
+        item = classify(raw, result.as_of, result.started.date())
+        if isinstance(item, Study):
+            studies.append(item)
+        else:
+            rejected.append(item)
+            result.quarantine_reasons[item.reason] = (
+                result.quarantine_reasons.get(item.reason, 0) + 1
+            )
+    con.begin()
+    try:
+        _flush(con, result, studies, rejected)
+        if also:
+            also(con)
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def finish_batch(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    _log_end(con, result, "succeeded", None)
+
+
+def fail_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, error: BaseException) -> None:
+    """Remove what a failed load landed, and say why it failed."""
+    _discard(con, result.batch_id)
+    _log_end(con, result, "failed", f"{type(error).__name__}: {error}")
+
+
+def discard_interrupted(
+    con: duckdb.DuckDBPyConnection, keep: frozenset[str] = frozenset()
+) -> list[str]:
+    """Remove what loads killed mid-way left behind (but ``keep``, to be resumed)."""
     interrupted = [
         batch_id
         for (batch_id,) in con.execute(
             "select batch_id from load_batches where status = 'running'"
         ).fetchall()
+        if batch_id not in keep
     ]
     for batch_id in interrupted:
         _discard(con, batch_id)
@@ -176,55 +274,8 @@ def discard_interrupted(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _discard(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     con.begin()
-    for table in ("raw_studies", "raw_observations", "quarantine", "load_issues"):
+    for table in BATCHED_TABLES:
         con.execute(f"delete from {table} where batch_id = ?", [batch_id])
-    con.commit()
-
-
-def _land_records(
-    con: duckdb.DuckDBPyConnection,
-    result: LoadResult,
-    records: Iterable,
-    started: datetime,
-    batch_size: int,
-    progress: Callable[[LoadResult], None] | None,
-) -> None:
-    load_date = started.date()
-    studies: list[Study] = []
-    rejected: list[Rejected] = []
-    for raw in records:
-        result.records_read += 1
-        item = classify(raw, result.as_of, load_date)
-        if isinstance(item, Study):
-            studies.append(item)
-        else:
-            rejected.append(item)
-            result.quarantine_reasons[item.reason] = (
-                result.quarantine_reasons.get(item.reason, 0) + 1
-            )
-        if len(studies) + len(rejected) >= batch_size:
-            _commit_chunk(con, result, studies, rejected, started)
-            studies, rejected = [], []
-            if progress:
-                progress(result)
-    _commit_chunk(con, result, studies, rejected, started)
-    if progress:
-        progress(result)
-
-
-def _commit_chunk(
-    con: duckdb.DuckDBPyConnection,
-    result: LoadResult,
-    studies: list[Study],
-    rejected: list[Rejected],
-    started: datetime,
-) -> None:
-    con.begin()
-    try:
-        _flush(con, result, studies, rejected, started)
-    except BaseException:
-        con.rollback()
-        raise
     con.commit()
 
 
@@ -233,9 +284,8 @@ def _flush(
     result: LoadResult,
     studies: list[Study],
     rejected: list[Rejected],
-    started: datetime,
 ) -> None:
-    params = {"batch_id": result.batch_id, "now": started}
+    params = {"batch_id": result.batch_id, "now": result.started}
     if studies:
         _register(
             con,
@@ -322,7 +372,7 @@ def _insert_new(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
     return count
 
 
-def _finish_batch(
+def _log_end(
     con: duckdb.DuckDBPyConnection, result: LoadResult, status: str, message: str | None
 ) -> None:
     succeeded = status == "succeeded"

@@ -1,6 +1,7 @@
 -- The current version of each study: the one seen most recently. A load of an
 -- older dump never overrides a newer one; on the same day, the version the
--- registry posted last wins.
+-- registry posted last wins. A study is removed when a full pull found it gone
+-- after it was last seen.
 with observations as (
     select * from {{ ref('stg_ctgov__observations') }}
 ),
@@ -36,11 +37,26 @@ ranked as (
         ) as recency
     from versions
     inner join status using (nct_id, content_hash)
+),
+
+removals as (
+    select
+        nct_id,
+        max(removed_on) as removed_on,
+        arg_max(merged_into, removed_on) as merged_into
+    from {{ ref('stg_ctgov__removals') }}
+    group by nct_id
 )
 
 select
-    nct_id,
-    content_hash,
-    last_observed_on
+    ranked.nct_id,
+    ranked.content_hash,
+    ranked.last_observed_on,
+    coalesce(removals.removed_on > ranked.last_observed_on, false) as is_removed,
+    case when removals.removed_on > ranked.last_observed_on then removals.removed_on end
+        as removed_on,
+    case when removals.removed_on > ranked.last_observed_on then removals.merged_into end
+        as merged_into
 from ranked
-where recency = 1
+left join removals using (nct_id)
+where ranked.recency = 1

@@ -1,35 +1,49 @@
-"""Ingest: land a registry dump in the raw landing."""
+"""Ingest: land a registry dump, or pull from the registry, into the raw landing."""
 
 from datetime import date
 
 import dagster as dg
 from pydantic import Field
 
-from orchestration.defs.ingest.resources import LandingResource
+from orchestration.defs.ingest.resources import LandingResource, RegistryResource
 from orchestration.lib.landing import LoadResult
+from orchestration.lib.progress import LoadProgress
+from orchestration.lib.registry_pull import KINDS, pull
 from orchestration.lib.settings import SAMPLE_DUMP
 
 # The keys dagster-dbt gives the dbt source tables, so dbt models depend on these assets.
 LANDING_TABLES = {
     "raw_studies": "Every distinct version of every study record, verbatim.",
     "raw_observations": "The dates on which each version was seen.",
+    "raw_removals": "Studies a full pull no longer found: deleted, or merged into another.",
     "load_batches": "The run log: one row per load, succeeded or failed.",
     "quarantine": "Records that could not be landed, with the reason, file and position.",
     "load_issues": "Unknown enum values and malformed dates in landed records.",
 }
 LANDING_KEYS = {name: dg.AssetKey(["ctgov", name]) for name in LANDING_TABLES}
-PROGRESS_EVERY = 50_000
+REGISTRY = "registry"
 
 
 class LoadConfig(dg.Config):
     source: str = Field(
         default=str(SAMPLE_DUMP),
-        description="A dump file or folder: bulk zip, API pages, JSON array or lines, one study.",
+        description=(
+            "A dump file or folder (bulk zip, API pages, JSON array or lines, one study), "
+            "an API URL such as http://127.0.0.1:8765, or 'registry' for the configured one."
+        ),
     )
     as_of: str | None = Field(
         default=None,
-        description="The date the dump shows (YYYY-MM-DD); by default each record's own stamp.",
+        description="For a dump: the date it shows (YYYY-MM-DD); by default each record's stamp.",
     )
+    pull: str = Field(
+        default="auto",
+        description=f"For a registry: {', '.join(KINDS)} (auto: incremental after a first full).",
+    )
+
+
+def is_registry(source: str) -> bool:
+    return source == REGISTRY or source.startswith(("http://", "https://"))
 
 
 @dg.multi_asset(
@@ -38,30 +52,61 @@ class LoadConfig(dg.Config):
         for name, key in LANDING_KEYS.items()
     ],
 )
-def ctgov_landing(context: dg.AssetExecutionContext, config: LoadConfig, landing: LandingResource):
-    """Land every record of a dump: new versions in raw_studies, bad records in quarantine."""
-    as_of = date.fromisoformat(config.as_of) if config.as_of else None
-    next_report = [PROGRESS_EVERY]
+def ctgov_landing(
+    context: dg.AssetExecutionContext,
+    config: LoadConfig,
+    landing: LandingResource,
+    registry: RegistryResource,
+):
+    """Land a dump or pull the registry: new versions in raw_studies, bad records in quarantine."""
+    progress = LoadProgress(context.log.info)
+    try:
+        if is_registry(config.source):
+            client = registry.client(None if config.source == REGISTRY else config.source)
+            with client:
+                result = pull(
+                    landing.path(),
+                    client,
+                    kind=config.pull,
+                    downloads=landing.downloads(),
+                    progress=lambda load, pages, total: progress.update(
+                        load.records_read, total, pages, client.stats.retries
+                    ),
+                )
+            for reason in client.stats.retry_reasons:
+                context.log.warning(f"retried: {reason}")
+            load = result.load
+            extra = {
+                "pull": result.kind,
+                "updated_since": str(result.updated_since or ""),
+                "pages": result.pages,
+                "registry_total": result.total_count or 0,
+                "removed": result.removed,
+                "resumed": result.resumed,
+                "requests": client.stats.requests,
+                "retries": client.stats.retries,
+            }
+        else:
+            as_of = date.fromisoformat(config.as_of) if config.as_of else None
 
-    def report(result: LoadResult) -> None:
-        if result.records_read >= next_report[0]:
-            next_report[0] += PROGRESS_EVERY
-            context.log.info(
-                f"{result.records_read:,} records read, {result.versions_new:,} new versions, "
-                f"{result.quarantined:,} quarantined"
-            )
+            def report(result: LoadResult) -> None:
+                progress.update(result.records_read)
 
-    result = landing.land(config.source, as_of, progress=report)
-    for reason, count in result.quarantine_reasons.items():
+            load = landing.land(config.source, as_of, progress=report)
+            extra = {}
+    finally:
+        progress.close()
+    for reason, count in load.quarantine_reasons.items():
         context.log.warning(f"quarantined {count} record(s): {reason}")
     summary = {
-        "batch_id": result.batch_id,
-        "source": result.source,
-        "records_read": result.records_read,
-        "versions_new": result.versions_new,
-        "observations_new": result.observations_new,
-        "quarantined": result.quarantined,
-        "issues": result.issues,
+        "batch_id": load.batch_id,
+        "source": load.source,
+        "records_read": load.records_read,
+        "versions_new": load.versions_new,
+        "observations_new": load.observations_new,
+        "quarantined": load.quarantined,
+        "issues": load.issues,
+        **extra,
         "landing": dg.MetadataValue.path(str(landing.path())),
     }
     for key in LANDING_KEYS.values():

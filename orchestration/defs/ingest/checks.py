@@ -1,10 +1,17 @@
 """Checks on what the last load landed."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 import duckdb
 
 from orchestration.defs.ingest.assets import LANDING_KEYS
 from orchestration.defs.ingest.resources import LandingResource
+from orchestration.lib.freshness import (
+    business_days_behind,
+    last_registry_data_date,
+    previous_business_day,
+)
 
 
 @dg.asset_check(
@@ -27,4 +34,34 @@ def last_load_quarantined_nothing(landing: LandingResource) -> dg.AssetCheckResu
         passed=quarantined == 0,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"batch_id": batch_id or "", "quarantined": quarantined, "issues": issues},
+    )
+
+
+@dg.asset_check(
+    asset=LANDING_KEYS["raw_studies"],
+    description=(
+        "The registry data is no more than a business day old: the registry publishes "
+        "Monday to Friday, so Monday's check wants Friday's data."
+    ),
+)
+def registry_data_is_fresh(landing: LandingResource) -> dg.AssetCheckResult:
+    today = datetime.now(UTC).date()
+    last = last_registry_data_date(landing.path())
+    expected = previous_business_day(today)
+    if last is None:
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="No registry pull has succeeded yet; only dumps were loaded.",
+            metadata={"expected_data_date": str(expected)},
+        )
+    behind = business_days_behind(last, today)
+    return dg.AssetCheckResult(
+        passed=behind == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "last_data_date": str(last),
+            "expected_data_date": str(expected),
+            "business_days_behind": behind,
+        },
     )

@@ -68,7 +68,10 @@ joined as (
         eligibility.healthy_volunteers,
         description.brief_summary,
         current_versions.content_hash,
-        current_versions.last_observed_on
+        current_versions.last_observed_on,
+        current_versions.is_removed,
+        current_versions.removed_on,
+        current_versions.merged_into
     from current_versions
     inner join studies using (nct_id, content_hash)
     inner join identification using (nct_id, content_hash)

@@ -1,0 +1,41 @@
+"""How fresh the registry data should be: it publishes on business days only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+
+def previous_business_day(today: date) -> date:
+    """The last Monday-to-Friday before ``today`` (US federal holidays are not modelled)."""
+    day = today - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def business_days_behind(last_data: date, today: date) -> int:
+    """Business days published since ``last_data`` that we have not pulled, as of ``today``."""
+    behind, day = 0, previous_business_day(today)
+    while day > last_data:
+        behind += 1
+        day = previous_business_day(day)
+    return behind
+
+
+def last_registry_data_date(landing: Path) -> date | None:
+    """The registry data date of the newest successful pull in the landing, if any."""
+    if not landing.exists():
+        return None
+    with duckdb.connect(str(landing), read_only=True) as con:
+        row = con.execute(
+            """
+            select max(b.as_of)
+            from registry_pulls as p
+            inner join load_batches as b using (batch_id)
+            where b.status = 'succeeded'
+            """
+        ).fetchone()
+    return row[0] if row else None
