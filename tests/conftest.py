@@ -31,11 +31,13 @@ def data_dir(path: Path) -> Iterator[Paths]:
         yield paths()
 
 
-def run_everything(source: str | Path, as_of: str | None = None) -> dg.ExecuteInProcessResult:
+def run_everything(
+    source: str | Path, as_of: str | None = None, pull: str = "auto"
+) -> dg.ExecuteInProcessResult:
     """Materialize the whole asset graph, as `make run` does, in the current data dir."""
     from orchestration.definitions import defs
 
-    config = {"source": str(source), "as_of": as_of}
+    config = {"source": str(source), "as_of": as_of, "pull": pull}
     return defs.resolve_job_def("everything").execute_in_process(
         run_config={"ops": {"ctgov_landing": {"config": config}}}, raise_on_error=False
     )

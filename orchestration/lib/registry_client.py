@@ -264,7 +264,7 @@ class _RetryAfterOrBackoff:
     """Wait what the server asked (Retry-After), else exponential backoff with jitter."""
 
     def __init__(self, initial: float, maximum: float) -> None:
-        self._backoff = wait_exponential_jitter(initial=initial, max=maximum)
+        self._backoff = wait_exponential_jitter(multiplier=initial, max=maximum)
         self._maximum = maximum
 
     def __call__(self, state: RetryCallState) -> float:
