@@ -25,7 +25,12 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
     if as_of:
         date.fromisoformat(as_of)  # fail before any work on a malformed date
     config = {"source": source, "as_of": as_of, "pull": pull}
-    run_config = {"ops": {"ctgov_landing": {"config": config}}}
+    # Dagster's console shows warnings and worse; every event is still in the run's log
+    # (`make dev` shows it), and the summary below says what was built.
+    run_config = {
+        "ops": {"ctgov_landing": {"config": config}},
+        "loggers": {"console": {"config": {"log_level": os.environ.get("TRIALWATCH_LOG", "INFO")}}},
+    }
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     result = defs.resolve_job_def("everything").execute_in_process(
         run_config=run_config, instance=instance, raise_on_error=False
