@@ -1,42 +1,26 @@
--- The current version of each study: the one seen most recently. A load of an
--- older dump never overrides a newer one; on the same day, the version the
--- registry posted last wins. A study is removed when a full pull found it gone
--- after it was last seen.
-with observations as (
-    select * from {{ ref('stg_ctgov__observations') }}
+-- The current version of each study: its latest version (see int_trial_versions). A
+-- study is removed when a full pull found it gone after it was last seen.
+with versions as (
+    select * from {{ ref('int_trial_versions') }}
 ),
 
-status as (
+trial_history as (
     select
         nct_id,
-        content_hash,
-        last_update_posted_date
-    from {{ ref('stg_ctgov__status') }}
+        min(valid_from) as first_seen,
+        count(*) - 1 as update_count
+    from versions
+    group by nct_id
 ),
 
-versions as (
-    select
-        nct_id,
-        content_hash,
-        max(observed_on) as last_observed_on
-    from observations
-    group by nct_id, content_hash
-),
-
-ranked as (
+latest as (
     select
         versions.nct_id,
         versions.content_hash,
-        versions.last_observed_on,
-        row_number() over (
-            partition by versions.nct_id
-            order by
-                versions.last_observed_on desc,
-                status.last_update_posted_date desc nulls last,
-                versions.content_hash asc
-        ) as recency
+        versions.valid_from as last_changed,
+        versions.last_observed_on
     from versions
-    inner join status using (nct_id, content_hash)
+    where versions.valid_to is null
 ),
 
 removals as (
@@ -49,14 +33,17 @@ removals as (
 )
 
 select
-    ranked.nct_id,
-    ranked.content_hash,
-    ranked.last_observed_on,
-    coalesce(removals.removed_on > ranked.last_observed_on, false) as is_removed,
-    case when removals.removed_on > ranked.last_observed_on then removals.removed_on end
+    latest.nct_id,
+    latest.content_hash,
+    latest.last_observed_on,
+    trial_history.first_seen,
+    latest.last_changed,
+    trial_history.update_count,
+    coalesce(removals.removed_on > latest.last_observed_on, false) as is_removed,
+    case when removals.removed_on > latest.last_observed_on then removals.removed_on end
         as removed_on,
-    case when removals.removed_on > ranked.last_observed_on then removals.merged_into end
+    case when removals.removed_on > latest.last_observed_on then removals.merged_into end
         as merged_into
-from ranked
+from latest
+inner join trial_history using (nct_id)
 left join removals using (nct_id)
-where ranked.recency = 1

@@ -200,3 +200,23 @@ def test_a_reload_adds_nothing(sample_warehouse: Paths) -> None:
     ]
     assert after == before
     assert before[0] == [(909, 909)]
+
+
+def test_one_version_per_trial_first_seen_on_its_stamp(
+    sample_warehouse: Paths, sample_records: list[dict]
+) -> None:
+    expected = {
+        s["protocolSection"]["identificationModule"]["nctId"]: (
+            date.fromisoformat(s["derivedSection"]["miscInfoModule"]["versionHolder"]),
+            0,
+        )
+        for s in sample_records
+    }
+    actual = {
+        nct_id: (first_seen, update_count)
+        for nct_id, first_seen, update_count in query(
+            sample_warehouse.warehouse, "select nct_id, first_seen, update_count from main.trials"
+        )
+    }
+    assert actual == expected
+    assert _count(sample_warehouse, "trial_versions") == len(sample_records)

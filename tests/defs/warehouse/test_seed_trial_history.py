@@ -1,0 +1,96 @@
+"""The golden case: three dated dumps of NCT06529731 give exactly the facts expected.json lists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib.landing import land_dump
+from orchestration.lib.settings import REPO_ROOT, Paths
+from tests.conftest import data_dir, query, run_everything
+
+SEED = REPO_ROOT / "data" / "seed-trial"
+EXPECTED = json.loads((SEED / "expected.json").read_text())
+
+
+def _dump(day: str) -> Path:
+    return SEED / f"NCT06529731.2026-06-{day}.json"
+
+
+def _facts(current: Paths) -> dict:
+    nct_id = EXPECTED["nct_id"]
+    (trial,) = query(
+        current.warehouse,
+        """
+        select first_seen::varchar, last_changed::varchar, update_count, overall_status,
+            phase, enrollment_count
+        from main.trials where nct_id = ?
+        """,
+        [nct_id],
+    )
+    sites = query(
+        current.warehouse,
+        """
+        select facility, city, state, zip, country, site_status
+        from main.trial_sites join main.sites using (site_id)
+        where nct_id = ? order by facility
+        """,
+        [nct_id],
+    )
+    conditions = query(
+        current.warehouse,
+        "select condition_name from main.trial_conditions where nct_id = ? order by ordinal",
+        [nct_id],
+    )
+    versions = query(
+        current.warehouse,
+        "select valid_from::varchar from main.trial_versions where nct_id = ? order by 1",
+        [nct_id],
+    )
+    return {
+        "first_seen": trial[0],
+        "last_updated": trial[1],
+        "update_count": trial[2],
+        "overall_status": trial[3],
+        "phase": trial[4],
+        "enrollment": trial[5],
+        "sites": [
+            dict(zip(["facility", "city", "state", "zip", "country", "status"], s, strict=True))
+            for s in sites
+        ],
+        "conditions_as_listed": [c for (c,) in conditions],
+        "versions": [v for (v,) in versions],
+    }
+
+
+def _expected() -> dict:
+    keys = [
+        "first_seen",
+        "last_updated",
+        "update_count",
+        "overall_status",
+        "phase",
+        "enrollment",
+        "sites",
+        "conditions_as_listed",
+    ]
+    return {
+        **{key: EXPECTED[key] for key in keys},
+        "sites": sorted(EXPECTED["sites"], key=lambda s: s["facility"]),
+        # The third dump differs only by its daily stamp: not a change.
+        "versions": ["2026-06-24", "2026-06-27"],
+    }
+
+
+@pytest.mark.parametrize("order", ["in order", "out of order"])
+def test_seed_dumps_give_the_expected_history(tmp_path: Path, order: str) -> None:
+    with data_dir(tmp_path) as current:
+        if order == "in order":
+            assert run_everything(SEED).success  # the folder: 24, 27, 28
+        else:
+            land_dump(current.landing, _dump("28"))
+            land_dump(current.landing, _dump("24"))
+            assert run_everything(_dump("27")).success
+        assert _facts(current) == _expected()
