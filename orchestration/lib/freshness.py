@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.registry_pull import last_pull_date
+
 
 def previous_business_day(today: date) -> date:
     """The last Monday-to-Friday before ``today`` (US federal holidays are not modelled)."""
@@ -30,12 +32,4 @@ def last_registry_data_date(landing: Path) -> date | None:
     if not landing.exists():
         return None
     with duckdb.connect(str(landing), read_only=True) as con:
-        row = con.execute(
-            """
-            select max(b.as_of)
-            from registry_pulls as p
-            inner join load_batches as b using (batch_id)
-            where b.status = 'succeeded'
-            """
-        ).fetchone()
-    return row[0] if row else None
+        return last_pull_date(con)

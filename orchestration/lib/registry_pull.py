@@ -66,7 +66,7 @@ def pull(
     as_of = _date_of(data_timestamp)
     con = connect(landing)
     try:
-        since = _last_pull_date(con, client.base_url)
+        since = last_pull_date(con, client.base_url)
         if kind == "auto":
             kind = "incremental" if since else "full"
         if kind == "incremental" and since is None:
@@ -218,16 +218,16 @@ def _unfinished_pull(
     return result, token, pages_done, total
 
 
-def _last_pull_date(con: duckdb.DuckDBPyConnection, base_url: str) -> date | None:
-    """The registry data date of the last successful pull from this registry."""
+def last_pull_date(con: duckdb.DuckDBPyConnection, base_url: str | None = None) -> date | None:
+    """The registry data date of the last successful pull (from ``base_url``, if given)."""
     row = con.execute(
         """
         select max(b.as_of)
         from registry_pulls as p
         inner join load_batches as b using (batch_id)
-        where p.base_url = ? and b.status = 'succeeded'
+        where b.status = 'succeeded' and (p.base_url = $base_url or $base_url is null)
         """,
-        [base_url],
+        {"base_url": base_url},
     ).fetchone()
     return row[0] if row else None
 
