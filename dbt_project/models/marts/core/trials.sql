@@ -42,12 +42,7 @@ joined as (
         status.why_stopped,
         design.study_type,
         design.phases,
-        -- "Phase 1/Phase 2", "Early Phase 1", "Not Applicable", as the registry's site writes them.
-        nullif(array_to_string(list_transform(design.phases, lambda phase: case phase
-            when 'NA' then 'Not Applicable'
-            when 'EARLY_PHASE1' then 'Early Phase 1'
-            else 'Phase ' || replace(phase, 'PHASE', '')
-        end), '/'), '') as phase,
+        {{ phases_label('design.phases') }} as phase,
         design.enrollment_count,
         design.enrollment_type,
         status.start_date,

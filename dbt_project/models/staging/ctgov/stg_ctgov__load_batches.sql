@@ -13,6 +13,7 @@ select
     records_read,
     versions_new,
     observations_new,
+    observations_merged,
     quarantined,
     issues,
     message
