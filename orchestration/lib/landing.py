@@ -437,7 +437,8 @@ def _log_end(
         update load_batches set
             finished_at = $finished, status = $status, records_read = $read,
             versions_new = $versions, observations_new = $observations,
-            observations_merged = $merged, quarantined = $quarantined, issues = $issues, message = $message
+            observations_merged = $merged, quarantined = $quarantined, issues = $issues,
+            message = $message
         where batch_id = $batch_id
         """,
         {

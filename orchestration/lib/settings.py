@@ -17,6 +17,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SAMPLE_DUMP = REPO_ROOT / "data" / "sample" / "studies.jsonl.gz"
 OPENAPI_SPEC = REPO_ROOT / "data" / "reference" / "ctgov-api-v2.0.5.openapi.yaml"
+# 876 real versions of 140 trials from the registry's history: how real trials change.
+CTHIST_VERSIONS = REPO_ROOT / "data" / "reference" / "cthist-versions-140-trials.csv"
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,15 @@ if not DBT_PROJECT.manifest_path.exists():
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
-    """Groups models by layer: warehouse_staging, warehouse_intermediate, warehouse."""
+    """Groups models by layer (warehouse_staging, warehouse_intermediate, warehouse),
+    and the history marts (trial_changes, recruiting_status) as history."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        layer = dbt_resource_props.get("fqn", ["", ""])[1]
+        path = [*dbt_resource_props.get("fqn", []), "", ""][1:3]
+        if path == ["marts", "history"]:
+            return "history"
         return {"staging": "warehouse_staging", "intermediate": "warehouse_intermediate"}.get(
-            layer, "warehouse"
+            path[0], "warehouse"
         )
 
 

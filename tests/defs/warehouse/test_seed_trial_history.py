@@ -44,6 +44,15 @@ def _facts(current: Paths) -> dict:
         "select condition_name from main.trial_conditions where nct_id = ? order by ordinal",
         [nct_id],
     )
+    site_changes = query(
+        current.warehouse,
+        """
+        select sites.facility, changes.old_value, changes.new_value, changes.changed_on::varchar
+        from main.trial_changes as changes join main.sites using (site_id)
+        where changes.nct_id = ? and changes.field = 'site_status'
+        """,
+        [nct_id],
+    )
     versions = query(
         current.warehouse,
         "select valid_from::varchar from main.trial_versions where nct_id = ? order by 1",
@@ -61,6 +70,9 @@ def _facts(current: Paths) -> dict:
             for s in sites
         ],
         "conditions_as_listed": [c for (c,) in conditions],
+        "site_status_changes": [
+            dict(zip(["facility", "from", "to", "seen"], c, strict=True)) for c in site_changes
+        ],
         "versions": [v for (v,) in versions],
     }
 
@@ -75,6 +87,7 @@ def _expected() -> dict:
         "enrollment",
         "sites",
         "conditions_as_listed",
+        "site_status_changes",
     ]
     return {
         **{key: EXPECTED[key] for key in keys},
@@ -82,6 +95,15 @@ def _expected() -> dict:
         # The third dump differs only by its daily stamp: not a change.
         "versions": ["2026-06-24", "2026-06-27"],
     }
+
+
+# What was recruiting in Pittsburgh on a day, as README shows it.
+RECRUITING_IN_PITTSBURGH_ON = """
+    select count(*) from main.recruiting_status
+    where nct_id = 'NCT06529731' and level = 'site' and city = 'Pittsburgh'
+        and status = 'RECRUITING'
+        and valid_from <= ?::date and (valid_to > ?::date or valid_to is null)
+"""
 
 
 @pytest.mark.parametrize("order", ["in order", "out of order"])
@@ -94,3 +116,11 @@ def test_seed_dumps_give_the_expected_history(tmp_path: Path, order: str) -> Non
             land_dump(current.landing, _dump("24"))
             assert run_everything(_dump("27")).success
         assert _facts(current) == _expected()
+        # The site's change is the only change, told in a sentence a patient can read.
+        assert query(current.warehouse, "select field, sentence from main.trial_changes") == [
+            ("site_status", "The site in Pittsburgh, Pennsylvania started recruiting.")
+        ]
+        for day, recruiting in [("2026-06-24", 0), ("2026-06-26", 0), ("2026-06-27", 1)]:
+            assert query(current.warehouse, RECRUITING_IN_PITTSBURGH_ON, [day, day]) == [
+                (recruiting,)
+            ], day
