@@ -3,11 +3,13 @@
 Tables (all append-only):
 - ``raw_studies``: one row per distinct (nct_id, content_hash), the record's JSON
   text verbatim with the batch, source file and position that first brought it;
-- ``raw_observations``: (nct_id, content_hash, observed_on), the dates on which a
-  version was seen, so history can be rebuilt from loads in any order. Only the first
-  and last day of each unbroken run of one version are kept (see ``_merge_observations``):
-  a daily load of an unchanged trial moves its run's end, so the table grows with
-  changes, not with loads;
+- ``raw_observations``: one row per (nct_id, content_hash, observed_on), the dates
+  on which a version was seen, so history can be rebuilt from loads in any order.
+  Every date is kept, though only the ends of a run of one version shape the
+  history: a dump loaded later, dated inside a run, splits it, and where the second
+  part starts depends on dates that dropping the inside would lose. A row costs
+  about 24 bytes compressed, so a daily full registry dump adds about 14 MB here,
+  while the records themselves grow only with changes;
 - ``quarantine``: records that could not be landed, with the reason, file and position;
 - ``load_issues``: soft findings on landed records (unknown enum values, bad dates);
 - ``raw_removals``: studies a full pull no longer found (deleted, or merged into another);
@@ -52,7 +54,6 @@ create table if not exists load_batches (
     issues bigint,
     message varchar
 );
-alter table load_batches add column if not exists observations_merged bigint;
 create table if not exists raw_studies (
     nct_id varchar not null,
     content_hash varchar not null,
@@ -137,7 +138,6 @@ class LoadResult:
     records_read: int = 0
     versions_new: int = 0
     observations_new: int = 0
-    observations_merged: int = 0
     quarantined: int = 0
     issues: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
@@ -246,58 +246,7 @@ def land_chunk(
 
 
 def finish_batch(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    """Mark a load succeeded, merging its observations into the runs they extend."""
-    con.begin()
-    try:
-        result.observations_merged = _merge_observations(con, result.batch_id)
-        _log_end(con, result, "succeeded", None)
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
-
-
-def _merge_observations(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
-    """Drop the observations inside runs of one version, for the trials a load saw.
-
-    An observation whose neighbours by date (among succeeded loads and this one) are
-    both the same version tells nothing the neighbours do not: versions, first seen
-    and last seen are unchanged without it, and so are they after any later load, in
-    any order (a load dated inside the run splits it exactly as it would have). An
-    observation sharing its date with another version always has a different
-    neighbour, so it is kept.
-    """
-    (count,) = con.execute(
-        """
-        delete from raw_observations as o
-        using (
-            select nct_id, content_hash, observed_on
-            from (
-                select
-                    nct_id,
-                    content_hash,
-                    observed_on,
-                    lag(content_hash) over runs as previous_hash,
-                    lead(content_hash) over runs as next_hash
-                from raw_observations
-                where nct_id in (select nct_id from raw_observations where batch_id = $batch_id)
-                    and (
-                        batch_id = $batch_id
-                        or batch_id in (
-                            select batch_id from load_batches where status = 'succeeded'
-                        )
-                    )
-                window runs as (partition by nct_id order by observed_on, content_hash)
-            )
-            where previous_hash = content_hash and next_hash = content_hash
-        ) as interior
-        where o.nct_id = interior.nct_id
-            and o.content_hash = interior.content_hash
-            and o.observed_on = interior.observed_on
-        """,
-        {"batch_id": batch_id},
-    ).fetchone()
-    return count
+    _log_end(con, result, "succeeded", None)
 
 
 def fail_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, error: BaseException) -> None:
@@ -437,8 +386,7 @@ def _log_end(
         update load_batches set
             finished_at = $finished, status = $status, records_read = $read,
             versions_new = $versions, observations_new = $observations,
-            observations_merged = $merged, quarantined = $quarantined, issues = $issues,
-            message = $message
+            quarantined = $quarantined, issues = $issues, message = $message
         where batch_id = $batch_id
         """,
         {
@@ -448,7 +396,6 @@ def _log_end(
             "read": result.records_read,
             "versions": result.versions_new if succeeded else 0,
             "observations": result.observations_new if succeeded else 0,
-            "merged": result.observations_merged,
             "quarantined": result.quarantined if succeeded else 0,
             "issues": result.issues if succeeded else 0,
             "message": message,

@@ -13,7 +13,6 @@ select
     records_read,
     versions_new,
     observations_new,
-    observations_merged,
     quarantined,
     issues,
     message
