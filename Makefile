@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install manifest run test lint format dev emulator clean
+.PHONY: help install manifest run test lint format dev emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,6 +14,8 @@ SOURCE ?=
 AS_OF ?=
 PULL ?=
 PORT ?= 8765
+STUDIES ?= 20000
+CHANGED ?= 200
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +56,10 @@ dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, chec
 emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
 	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \
 		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
+
+bench: manifest  ## benchmarks (results go in docs/benchmarks.md): a daily full dump of STUDIES= with CHANGED= changed
+	$(BIN)/python -m benchmarks.daily_load --studies $(STUDIES) --changed $(CHANGED)
+	$(BIN)/python -m benchmarks.daily_load --studies $(STUDIES) --changed $(CHANGED) --warehouse
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster dbt_project/target
