@@ -98,39 +98,30 @@ def main() -> None:
         folder = Path(tmp)
         day_1 = full_dump(args.studies)
         dump_1 = write_jsonl(folder / "day-1.jsonl", (stamp(r, DAY_1) for r in day_1))
-        dump_2 = write_jsonl(
-            folder / "day-2.jsonl", (stamp(r, DAY_2) for r in changed_copy(day_1, args.changed))
-        )
+        day_2 = changed_copy(day_1, args.changed)
+        dump_2 = write_jsonl(folder / "day-2.jsonl", (stamp(r, DAY_2) for r in day_2))
         print(f"full dump: {args.studies:,} studies; changed on day 2: {args.changed:,}")
         if args.warehouse:
-            seconds = [
-                run_pipeline(folder, dump, day) for dump, day in ((dump_1, DAY_1), (dump_2, DAY_2))
-            ]
-            landing = folder / "landing.duckdb"
-            print(
-                f"pipeline (load, dbt build, publish): day 1 {seconds[0]:.1f} s, day 2 {seconds[1]:.1f} s"
-            )
-            print(
-                f"trial_versions, trial_changes after day 2: {warehouse_counts(folder / 'warehouse.duckdb')}"
-            )
-            print(f"landing after day 2: {landing_sizes(landing)}")
+            first = run_pipeline(folder, dump_1, DAY_1)
+            second = run_pipeline(folder, dump_2, DAY_2)
+            versions, changes = warehouse_counts(folder / "warehouse.duckdb")
+            print(f"pipeline (load, build, publish): day 1 {first:.1f} s, day 2 {second:.1f} s")
+            print(f"after day 2: {versions:,} trial_versions, {changes:,} trial_changes")
             return
         landing = folder / "landing.duckdb"
         started = time.perf_counter()
         land_dump(landing, dump_1, as_of=DAY_1)
-        first_seconds = time.perf_counter() - started
+        first = time.perf_counter() - started
         before = landing_sizes(landing)
         started = time.perf_counter()
         result = land_dump(landing, dump_2, as_of=DAY_2)
-        second_seconds = time.perf_counter() - started
+        second = time.perf_counter() - started
         after = landing_sizes(landing)
-        print(f"day 1 load: {first_seconds:.1f} s; day 2 load: {second_seconds:.1f} s")
-        print(
-            f"day 2 added: {result.versions_new:,} versions, {result.observations_new:,} observations"
-        )
-        print(
-            f"raw_studies: {before[0]:,} -> {after[0]:,} rows, {before[1] / 1e6:.1f} -> {after[1] / 1e6:.1f} MB of text"
-        )
+        print(f"landing load: day 1 {first:.1f} s, day 2 {second:.1f} s")
+        print(f"day 2 added: {result.versions_new:,} versions")
+        print(f"day 2 added: {result.observations_new:,} observations")
+        print(f"raw_studies: {before[0]:,} -> {after[0]:,} rows")
+        print(f"record text: {before[1] / 1e6:.1f} -> {after[1] / 1e6:.1f} MB")
         print(f"raw_observations: {before[2]:,} -> {after[2]:,} rows")
         print(f"landing file: {before[3] / 1e6:.1f} -> {after[3] / 1e6:.1f} MB")
 

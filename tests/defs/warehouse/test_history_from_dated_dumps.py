@@ -11,6 +11,7 @@ with plain Python, and compared with the warehouse.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -217,7 +218,7 @@ def expected_changes(series: Series) -> set[tuple]:
     found = set()
     for nct_id, days in series.items():
         runs = versions_of(days)
-        for (_, old), (day, new) in zip(runs, runs[1:], strict=False):
+        for (_, old), (day, new) in itertools.pairwise(runs):
             before, after = facts(old), facts(new)
             for field, item in before.keys() | after.keys():
                 key = (field, item)
@@ -260,9 +261,9 @@ def expected_status_runs(series: Series) -> set[tuple]:
                 if previous is None or previous[0] != number - 1 or previous[2] != value:
                     start = day
                 following = seen[position + 1] if position + 1 < len(seen) else None
-                if following is None or following[0] != number + 1 or following[2] != value:
-                    if value is not None:
-                        found.add((nct_id, level, item, value, start, ends[number]))
+                ends_here = following is None or following[0] != number + 1 or following[2] != value
+                if ends_here and value is not None:
+                    found.add((nct_id, level, item, value, start, ends[number]))
     return found
 
 
