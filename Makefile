@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install manifest run test lint format dev emulator bench clean
+.PHONY: help install manifest run test lint format dev site emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -53,6 +53,10 @@ format: install  ## fix what ruff and sqlfluff can fix
 dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, check and schedule
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
+site: install  ## serve the static site (data/site, built by `make run`) on http://127.0.0.1:8000
+	@test -f data/site/index.html || { echo "No site yet: run 'make run' first." >&2; exit 1; }
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory data/site 8000
+
 emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
 	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \
 		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
@@ -62,4 +66,4 @@ bench: manifest  ## benchmarks (results go in docs/benchmarks.md): a daily full 
 	$(BIN)/python -m benchmarks.daily_load --studies $(STUDIES) --changed $(CHANGED) --warehouse
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
-	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster dbt_project/target
+	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster data/site data/cache dbt_project/target

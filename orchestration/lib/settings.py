@@ -28,6 +28,16 @@ class Paths:
     warehouse: Path
 
     @property
+    def site(self) -> Path:
+        """The static site and its feed (``TRIALWATCH_SITE_DIR``, else ``<data>/site``)."""
+        return Path(os.environ.get("TRIALWATCH_SITE_DIR", self.data_dir / "site")).resolve()
+
+    @property
+    def cache(self) -> Path:
+        """Answers worth keeping between runs (the language-model writer's)."""
+        return self.data_dir / "cache"
+
+    @property
     def build_dir(self) -> Path:
         # Beside the published file, so that publishing is a rename on one filesystem.
         return self.warehouse.parent / ".build"

@@ -1,4 +1,5 @@
--- One row per location a trial lists, with the site it is and its recruiting status.
+-- One row per location a trial lists, with the site it is, its recruiting status,
+-- and the address as this trial writes it.
 with locations as (
     select * from {{ ref('int_trial_locations') }}
 )
@@ -7,5 +8,10 @@ select
     nct_id,
     site_id,
     ordinal,
-    site_status
+    site_status,
+    facility,
+    city,
+    state,
+    zip,
+    country
 from locations

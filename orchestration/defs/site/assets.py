@@ -1,0 +1,66 @@
+"""The site: the page feed (JSON documents) and the static pages rendered from it."""
+
+import dagster as dg
+
+from orchestration.defs.site.resources import SiteResource
+from orchestration.defs.warehouse.assets import published_warehouse
+from orchestration.lib.plain_language import median_grade
+from orchestration.lib.settings import paths
+from orchestration.lib.site_feed import build_documents
+from orchestration.lib.site_output import SiteOutput
+from orchestration.lib.site_render import read_feed, render_pages, write_feed
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="site",
+    kinds={"json"},
+    description="One JSON document per trial and condition, the condition and search indexes.",
+)
+def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
+    current = paths()
+    trials, conditions = build_documents(current.warehouse, site.writer())
+    output = SiteOutput(current.site)
+    write_feed(trials, conditions, output)
+    context.log.info(
+        f"feed: {len(trials)} trials, {len(conditions)} conditions; "
+        f"{len(output.written)} files written, {output.unchanged} unchanged, "
+        f"{len(output.removed)} removed"
+    )
+    summaries = [t["plain"]["summary"] for t in trials]
+    return dg.MaterializeResult(
+        metadata={
+            "trials": len(trials),
+            "conditions": len(conditions),
+            "files_written": len(output.written),
+            "files_unchanged": output.unchanged,
+            "files_removed": len(output.removed),
+            "median_summary_grade": round(median_grade(summaries), 2),
+            "path": dg.MetadataValue.path(str(current.site / "feed")),
+        }
+    )
+
+
+@dg.asset(
+    deps=[site_feed],
+    group_name="site",
+    kinds={"html"},
+    description="Trial, condition and index pages, Atom feeds and sitemap.xml, from the feed.",
+)
+def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
+    root = paths().site
+    trials, conditions = read_feed(root)
+    output = SiteOutput(root)
+    render_pages(trials, conditions, output, site.settings())
+    context.log.info(
+        f"pages: {len(output.written)} files written, {output.unchanged} unchanged, "
+        f"{len(output.removed)} removed"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "files_written": len(output.written),
+            "files_unchanged": output.unchanged,
+            "files_removed": len(output.removed),
+            "index": dg.MetadataValue.path(str(root / "index.html")),
+        }
+    )

@@ -1,0 +1,62 @@
+"""Checks on what the site publishes: readable summaries, and no contact details."""
+
+import dagster as dg
+import duckdb
+
+from orchestration.defs.site.assets import site_feed, site_pages
+from orchestration.lib.plain_language import READABILITY_TARGET, readability_grade
+from orchestration.lib.settings import paths
+from orchestration.lib.site_render import read_feed
+
+CONTACT_DETAILS = """
+    select distinct value from (
+        select phone as value from main.contacts
+        union all select email from main.contacts
+    ) where value is not null and length(trim(value)) >= 5
+"""
+
+
+@dg.asset_check(asset=site_feed, description="The median summary reads at grade 8 or below.")
+def summaries_are_plain() -> dg.AssetCheckResult:
+    trials, _ = read_feed(paths().site)
+    grades = sorted(readability_grade(t["plain"]["summary"]) for t in trials)
+    median = grades[len(grades) // 2] if grades else 0.0
+    return dg.AssetCheckResult(
+        passed=median <= READABILITY_TARGET,
+        metadata={
+            "median_flesch_kincaid_grade": round(median, 2),
+            "target": READABILITY_TARGET,
+            "share_at_or_below_target": round(
+                sum(g <= READABILITY_TARGET for g in grades) / max(len(grades), 1), 3
+            ),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=site_pages,
+    blocking=True,
+    description="No phone number or email address from contacts appears anywhere in the site.",
+)
+def no_contact_details_published() -> dg.AssetCheckResult:
+    current = paths()
+    with duckdb.connect(str(current.warehouse), read_only=True) as con:
+        details = [value for (value,) in con.execute(CONTACT_DETAILS).fetchall()]
+    leaks = leaked(current.site, details)
+    return dg.AssetCheckResult(
+        passed=not leaks,
+        metadata={"contact_values_checked": len(details), "files_with_leaks": len(leaks)},
+        description="; ".join(sorted(leaks)[:10]) or None,
+    )
+
+
+def leaked(root, details: list[str]) -> set[str]:
+    """Files under ``root`` holding any of ``details`` (case-insensitive)."""
+    needles = [d.lower() for d in details]
+    found = set()
+    for path in root.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="ignore").lower()
+            if any(needle in text for needle in needles):
+                found.add(path.relative_to(root).as_posix())
+    return found

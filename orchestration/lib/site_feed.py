@@ -1,0 +1,246 @@
+"""The page feed: one JSON document per trial and per condition, from the warehouse.
+
+A document holds everything a trial page shows, in the schema documented in
+``docs/site-feed.schema.json`` (``schema_version`` 1). The static pages are rendered
+from these documents, and a web front end can read them instead. Nothing from the
+``contacts`` mart is read: contacts appear only as masked placeholders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.lib.plain_language import Writer
+
+SCHEMA_VERSION = 1
+REGISTRY_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+RECENT_CHANGES = 10
+STATUS_LABELS = {
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "NOT_YET_RECRUITING": "Not yet recruiting",
+    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    "TEMPORARILY_NOT_AVAILABLE": "Temporarily not available",
+    "NO_LONGER_AVAILABLE": "No longer available",
+    "APPROVED_FOR_MARKETING": "Approved for marketing",
+}
+MASKED_CONTACT = "Contact details are on the registry record"
+
+TRIALS = """
+    select t.*, o.measure as primary_outcome
+    from main.trials as t
+    left join main.trial_outcomes as o
+        on t.nct_id = o.nct_id and o.outcome_type = 'primary' and o.ordinal = 1
+    order by t.nct_id
+"""
+CONDITIONS_AS_LISTED = (
+    "select nct_id, condition_name from main.trial_conditions order by nct_id, ordinal"
+)
+CONDITION_TERMS = """
+    select t.nct_id, c.mesh_id, c.mesh_term
+    from main.trial_condition_terms as t join main.conditions as c using (mesh_id)
+    where t.relation = 'direct'
+    order by t.nct_id, c.mesh_term
+"""
+INTERVENTIONS = """
+    select nct_id, intervention_type, name, description
+    from main.interventions order by nct_id, ordinal
+"""
+SITES = """
+    select nct_id, facility, city, state, zip, country, site_status
+    from main.trial_sites order by nct_id, ordinal
+"""
+CENTRAL_CONTACT_ROLES = """
+    select nct_id, role as contact_role from main.contacts
+    where location_ordinal is null order by nct_id, ordinal
+"""
+CHANGES = """
+    select nct_id, changed_on, sentence
+    from main.trial_changes
+    order by nct_id, changed_on desc, category, field, item_key
+"""
+
+
+def status_label(code: str | None) -> str | None:
+    if code is None:
+        return None
+    return STATUS_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+def slug(text: str) -> str:
+    """A stable, URL-safe name: "Leukemia, Myeloid, Acute" -> "leukemia-myeloid-acute"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "condition"
+
+
+def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
+    times = "time" if update_count == 1 else "times"
+    return (
+        f"First seen {_day(first_seen)} · Last updated {_day(last_changed)}"
+        f" · Updated {update_count} {times}"
+    )
+
+
+def build_documents(warehouse: Path, writer: Writer) -> tuple[list[dict], list[dict]]:
+    """Trial documents and condition documents, from the published warehouse."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        trials = _rows(con, TRIALS)
+        listed = _grouped(con, CONDITIONS_AS_LISTED)
+        terms = _grouped(con, CONDITION_TERMS)
+        interventions = _grouped(con, INTERVENTIONS)
+        sites = _grouped(con, SITES)
+        contact_roles = _grouped(con, CENTRAL_CONTACT_ROLES)
+        changes = _grouped(con, CHANGES)
+    documents = []
+    for trial in trials:
+        nct_id = trial["nct_id"]
+        facts = {
+            **trial,
+            "conditions_as_listed": [c["condition_name"] for c in listed[nct_id]],
+            "interventions": [
+                {"type": i["intervention_type"], "name": i["name"], "description": i["description"]}
+                for i in interventions[nct_id]
+            ],
+        }
+        plain = writer.write(facts)
+        documents.append(
+            _trial_document(facts, plain.as_dict(), terms, sites, contact_roles, changes)
+        )
+    return documents, _condition_documents(documents)
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    """A hash of what a document says, to rewrite only what changed."""
+    return hashlib.blake2b(canonical_json(document).encode(), digest_size=16).hexdigest()
+
+
+def canonical_json(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=1, default=str)
+
+
+def _trial_document(
+    trial: dict[str, Any],
+    plain: dict[str, Any],
+    terms: dict[str, list[dict]],
+    sites: dict[str, list[dict]],
+    contact_roles: dict[str, list[dict]],
+    changes: dict[str, list[dict]],
+) -> dict[str, Any]:
+    nct_id = trial["nct_id"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "nct_id": nct_id,
+        "path": f"trials/{nct_id}.html",
+        "registry_url": REGISTRY_STUDY_URL.format(nct_id=nct_id),
+        "title": trial["brief_title"],
+        "official_title": trial["official_title"],
+        "plain": plain,
+        "status": {"code": trial["overall_status"], "label": status_label(trial["overall_status"])},
+        "phase": trial["phase"],
+        "study_type": trial["study_type"],
+        "enrollment": {"count": trial["enrollment_count"], "type": trial["enrollment_type"]},
+        "history": {
+            "first_seen": trial["first_seen"].isoformat(),
+            "last_updated": trial["last_changed"].isoformat(),
+            "update_count": trial["update_count"],
+            "header_line": header_line(
+                trial["first_seen"], trial["last_changed"], trial["update_count"]
+            ),
+        },
+        "eligibility": {
+            "sex": trial["sex"],
+            "minimum_age": trial["minimum_age"],
+            "maximum_age": trial["maximum_age"],
+            "healthy_volunteers": trial["healthy_volunteers"],
+        },
+        "conditions": {
+            "normalized": [
+                {
+                    "mesh_id": t["mesh_id"],
+                    "term": t["mesh_term"],
+                    # the MeSH id keeps two terms that read alike apart
+                    "slug": f"{slug(t['mesh_term'])}-{t['mesh_id'].lower()}",
+                }
+                for t in terms[nct_id]
+            ],
+            "as_listed": trial["conditions_as_listed"],
+        },
+        "interventions": trial["interventions"],
+        "sites": [
+            {
+                "facility": s["facility"],
+                "city": s["city"],
+                "state": s["state"],
+                "zip": s["zip"],
+                "country": s["country"],
+                "status": {"code": s["site_status"], "label": status_label(s["site_status"])},
+                "contact": MASKED_CONTACT,
+            }
+            for s in sites[nct_id]
+        ],
+        "contacts": [
+            {
+                "role": (c["contact_role"] or "CONTACT").replace("_", " ").capitalize(),
+                "details": MASKED_CONTACT,
+            }
+            for c in contact_roles[nct_id]
+        ],
+        "recent_changes": [
+            {"date": c["changed_on"].isoformat(), "sentence": c["sentence"]}
+            for c in changes[nct_id][:RECENT_CHANGES]
+        ],
+        "is_removed": trial["is_removed"],
+    }
+
+
+def _condition_documents(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_slug: dict[str, dict[str, Any]] = {}
+    for trial in trials:
+        for term in trial["conditions"]["normalized"]:
+            condition = by_slug.setdefault(
+                term["slug"],
+                {
+                    "schema_version": SCHEMA_VERSION,
+                    "slug": term["slug"],
+                    "mesh_id": term["mesh_id"],
+                    "term": term["term"],
+                    "path": f"conditions/{term['slug']}.html",
+                    "trials": [],
+                },
+            )
+            condition["trials"].append(
+                {
+                    "nct_id": trial["nct_id"],
+                    "title": trial["title"],
+                    "status": trial["status"],
+                    "phase": trial["phase"],
+                    "first_seen": trial["history"]["first_seen"],
+                    "last_updated": trial["history"]["last_updated"],
+                }
+            )
+    return sorted(by_slug.values(), key=lambda c: c["slug"])
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(con, sql):
+        out[row["nct_id"]].append(row)
+    return out
+
+
+def _day(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"

@@ -1,0 +1,45 @@
+"""Write a generated site so that a rebuild touches only what changed.
+
+Each file is written only when its bytes differ from what is on disk (atomically,
+by rename), and files the build no longer produces are removed, so a build with no
+change writes nothing and a reader never sees a half-written page.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class SiteOutput:
+    root: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    _produced: set[str] = field(default_factory=set)
+
+    def write(self, relative: str, content: str | bytes) -> None:
+        data = content.encode() if isinstance(content, str) else content
+        path = self.root / relative
+        self._produced.add(relative)
+        if path.exists() and path.read_bytes() == data:
+            self.unchanged += 1
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+        self.written.append(relative)
+
+    def remove_stale(self, under: str) -> None:
+        """Remove files under a folder of the site that this build did not produce."""
+        folder = self.root / under
+        if not folder.exists():
+            return
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(self.root).as_posix()
+            if path.is_file() and relative not in self._produced:
+                path.unlink()
+                self.removed.append(relative)

@@ -1,0 +1,218 @@
+"""Render the static site and its feeds from the page documents (see site_feed.py).
+
+Jinja2 escapes every value (HTML and XML alike), so registry text is always text.
+Nothing depends on the time of the build: the same documents give the same bytes,
+which is what lets ``SiteOutput`` rewrite only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from orchestration.lib.plain_language import DISCLAIMER
+from orchestration.lib.site_feed import canonical_json
+from orchestration.lib.site_output import SiteOutput
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
+# Folders of pages whose files are all generated: what a build does not produce goes.
+PAGE_FOLDERS = ("trials", "conditions", "feeds")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    base_url: str  # where the site is served, for the sitemap and feeds
+    signup_url: str  # where the "Get updates" forms post
+
+
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, .xml included
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def write_feed(
+    trials: list[dict[str, Any]], conditions: list[dict[str, Any]], output: SiteOutput
+) -> None:
+    """The machine-readable feed under ``feed/``: a document per trial and condition,
+    the condition index and the search index."""
+    for trial in trials:
+        output.write(f"feed/trials/{trial['nct_id']}.json", canonical_json(trial))
+    for condition in conditions:
+        output.write(f"feed/conditions/{condition['slug']}.json", canonical_json(condition))
+    output.write("feed/conditions.json", canonical_json(_condition_index(conditions)))
+    output.write("feed/search-index.json", canonical_json(search_index(trials)))
+    output.remove_stale("feed")
+
+
+def read_feed(root: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The trial and condition documents ``write_feed`` wrote."""
+
+    def documents(folder: str) -> list[dict[str, Any]]:
+        return [json.loads(p.read_text()) for p in sorted((root / "feed" / folder).glob("*.json"))]
+
+    return documents("trials"), documents("conditions")
+
+
+def render_pages(
+    trials: list[dict[str, Any]],
+    conditions: list[dict[str, Any]],
+    output: SiteOutput,
+    settings: SiteSettings,
+) -> None:
+    """The static pages, Atom feeds and sitemap."""
+    env = environment()
+    base = settings.base_url.rstrip("/") + "/"
+    common = {"disclaimer": DISCLAIMER, "signup_url": settings.signup_url}
+    output.write("site.css", (TEMPLATES / "site.css").read_bytes())
+    trial_page = env.get_template("trial.html.j2")
+    for trial in trials:
+        output.write(trial["path"], trial_page.render(trial=trial, root="../", **common))
+        output.write(f"feeds/trials/{trial['nct_id']}.xml", _trial_feed(env, trial, base))
+    condition_page = env.get_template("condition.html.j2")
+    for condition in conditions:
+        output.write(
+            condition["path"], condition_page.render(condition=condition, root="../", **common)
+        )
+        output.write(
+            f"feeds/conditions/{condition['slug']}.xml", _condition_feed(env, condition, base)
+        )
+    output.write(
+        "conditions/index.html",
+        env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
+    )
+    recruiting = [t for t in trials if t["status"]["code"] == "RECRUITING"]
+    output.write(
+        "index.html",
+        env.get_template("index.html.j2").render(
+            trials=trials, recruiting=recruiting, root="", **common
+        ),
+    )
+    output.write("sitemap.xml", _sitemap(env, trials, conditions, base))
+    for folder in PAGE_FOLDERS:
+        output.remove_stale(folder)
+
+
+def search_index(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a search box needs: each trial by condition, location, status and phase."""
+    return [
+        {
+            "nct_id": t["nct_id"],
+            "title": t["plain"]["title"],
+            "path": t["path"],
+            "status": t["status"]["code"],
+            "phase": t["phase"],
+            "conditions": [c["slug"] for c in t["conditions"]["normalized"]],
+            "locations": sorted(
+                {
+                    ", ".join(p for p in (s["city"], s["state"], s["country"]) if p)
+                    for s in t["sites"]
+                }
+            ),
+        }
+        for t in trials
+    ]
+
+
+def _condition_index(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": c["slug"],
+            "term": c["term"],
+            "mesh_id": c["mesh_id"],
+            "trial_count": len(c["trials"]),
+        }
+        for c in conditions
+    ]
+
+
+def _trial_feed(env: Environment, trial: dict[str, Any], base: str) -> str:
+    nct_id = trial["nct_id"]
+    page = base + trial["path"]
+    by_day: dict[str, list[str]] = {}
+    for change in trial["recent_changes"]:
+        by_day.setdefault(change["date"], []).append(change["sentence"])
+    entries = [
+        {
+            "title": f"This trial changed on {day}",
+            "id": f"{page}#changed-{day}",
+            "url": page,
+            "date": day,
+            "summary": " ".join(sentences),
+        }
+        for day, sentences in by_day.items()
+    ]
+    first_seen = trial["history"]["first_seen"]
+    entries.append(
+        {
+            "title": f"First seen: {trial['title']}",
+            "id": f"{page}#first-seen",
+            "url": page,
+            "date": first_seen,
+            "summary": trial["plain"]["summary"],
+        }
+    )
+    return env.get_template("feed.xml.j2").render(
+        title=f"Changes to {nct_id}: {trial['title']}",
+        id=page,
+        self_url=f"{base}feeds/trials/{nct_id}.xml",
+        page_url=page,
+        updated=trial["history"]["last_updated"],
+        entries=entries,
+    )
+
+
+def _condition_feed(env: Environment, condition: dict[str, Any], base: str) -> str:
+    page = base + condition["path"]
+    entries = []
+    for trial in condition["trials"]:
+        url = f"{base}trials/{trial['nct_id']}.html"
+        entries.append(
+            {
+                "title": f"New trial for this condition: {trial['title']}",
+                "id": f"{url}#first-seen",
+                "url": url,
+                "date": trial["first_seen"],
+                "summary": f"{trial['nct_id']} is {trial['status']['label'] or 'listed'}.",
+            }
+        )
+        if trial["last_updated"] != trial["first_seen"]:
+            entries.append(
+                {
+                    "title": f"This trial changed: {trial['title']}",
+                    "id": f"{url}#changed-{trial['last_updated']}",
+                    "url": url,
+                    "date": trial["last_updated"],
+                    "summary": f"{trial['nct_id']} was updated on {trial['last_updated']}.",
+                }
+            )
+    entries.sort(key=lambda e: (e["date"], e["id"]), reverse=True)
+    return env.get_template("feed.xml.j2").render(
+        title=f"Trials for {condition['term']}",
+        id=page,
+        self_url=f"{base}feeds/conditions/{condition['slug']}.xml",
+        page_url=page,
+        updated=max(e["date"] for e in entries),
+        entries=entries,
+    )
+
+
+def _sitemap(
+    env: Environment, trials: list[dict[str, Any]], conditions: list[dict[str, Any]], base: str
+) -> str:
+    urls = [{"loc": base + "index.html", "lastmod": None}]
+    urls += [{"loc": base + t["path"], "lastmod": t["history"]["last_updated"]} for t in trials]
+    urls += [
+        {"loc": base + c["path"], "lastmod": max(t["last_updated"] for t in c["trials"])}
+        for c in conditions
+    ]
+    return env.get_template("sitemap.xml.j2").render(urls=urls)
