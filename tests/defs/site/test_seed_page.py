@@ -1,0 +1,94 @@
+"""The golden page: the seed trial's three dumps, opened in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from orchestration.lib.settings import REPO_ROOT, Paths
+from tests.conftest import data_dir, run_everything
+
+SEED = REPO_ROOT / "data" / "seed-trial"
+EXPECTED = json.loads((SEED / "expected.json").read_text())
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium as this machine runs it: no sandbox for root, nothing that calls out.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
+    with data_dir(tmp_path_factory.mktemp("seed-site")) as current:
+        assert run_everything(SEED).success
+        yield current
+
+
+@pytest.fixture(scope="module")
+def rendered(seed_site: Paths, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The page's visible text, and a full-page screenshot at a phone's width."""
+    page_file = seed_site.site / "trials" / f"{EXPECTED['nct_id']}.html"
+    shot = tmp_path_factory.mktemp("screens") / "seed.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(page_file.as_uri())
+            text = page.inner_text("body")
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    return text, shot
+
+
+def test_the_page_shows_every_expected_fact(rendered: tuple[str, Path]) -> None:
+    text, _ = rendered
+    assert EXPECTED["nct_id"] in text
+    assert EXPECTED["header_line"] in text
+    assert "Status: Recruiting" in text and EXPECTED["phase"] in text
+    assert f"{EXPECTED['enrollment']} participants" in text
+    for condition in EXPECTED["conditions_as_listed"]:
+        assert condition in text
+    for site in EXPECTED["sites"]:
+        assert site["facility"] in text
+        address = ", ".join([site["city"], site["state"], site["zip"], site["country"]])
+        assert address in text
+    assert text.count("Recruiting status: Recruiting") == len(EXPECTED["sites"])
+    (change,) = EXPECTED["site_status_changes"]
+    assert f"{change['seen']}: The site in Pittsburgh, Pennsylvania started recruiting." in text
+    assert "not medical advice" in text
+
+
+def test_no_contact_detail_reaches_the_page_or_the_site(
+    rendered: tuple[str, Path], seed_site: Paths
+) -> None:
+    text, _ = rendered
+    for detail in EXPECTED["published_page_must_not_contain"]:
+        assert detail not in text
+        for path in seed_site.site.rglob("*"):
+            if path.is_file():
+                assert detail not in path.read_text(errors="ignore"), (detail, path)
+    assert "Contact details are on the registry record" in text
+
+
+def test_the_screenshot_is_a_whole_phone_page(rendered: tuple[str, Path]) -> None:
+    _, shot = rendered
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    # At a phone's width the page is one column, several screens long.
+    assert width == 390 and height > 3 * 844
+    assert len(data) > 50_000  # text was drawn, not a blank page

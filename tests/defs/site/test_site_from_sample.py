@@ -1,0 +1,150 @@
+"""The site built from the whole sample: complete, valid, safe, readable, incremental."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from statistics import median
+
+import dagster as dg
+import html5lib
+import jsonschema
+import pytest
+import textstat
+
+from orchestration.defs.site.assets import site_feed, site_pages
+from orchestration.defs.site.checks import no_contact_details_published, summaries_are_plain
+from orchestration.defs.site.resources import SiteResource
+from orchestration.lib.settings import REPO_ROOT, Paths
+from orchestration.lib.site_output import SiteOutput
+from orchestration.lib.site_render import SiteSettings, read_feed, render_pages, write_feed
+from tests.conftest import data_dir
+
+SCHEMA = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
+
+
+def _contact_details(records: list[dict]) -> set[str]:
+    """Every phone and email in the sample, read from the raw records."""
+    found = set()
+    for record in records:
+        module = record["protocolSection"].get("contactsLocationsModule", {})
+        people = list(module.get("centralContacts", []))
+        for location in module.get("locations", []):
+            people += location.get("contacts", [])
+        for person in people:
+            found |= {person[k] for k in ("phone", "email") if person.get(k)}
+    return found
+
+
+def test_every_trial_and_condition_has_a_page(
+    sample_warehouse: Paths, sample_records: list[dict]
+) -> None:
+    site = sample_warehouse.site
+    trial_pages = {p.stem for p in (site / "trials").glob("*.html")}
+    assert trial_pages == {
+        r["protocolSection"]["identificationModule"]["nctId"] for r in sample_records
+    }
+    mesh_ids = {
+        mesh["id"].lower()
+        for r in sample_records
+        for mesh in r.get("derivedSection", {}).get("conditionBrowseModule", {}).get("meshes", [])
+    }
+    condition_pages = {p.stem.rsplit("-", 1)[1] for p in (site / "conditions").glob("*-*.html")}
+    assert condition_pages == mesh_ids
+    assert len(list((site / "feeds" / "trials").glob("*.xml"))) == len(trial_pages)
+
+
+def test_pages_are_valid_html_and_feeds_valid_xml(sample_warehouse: Paths) -> None:
+    site = sample_warehouse.site
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 1_000
+    for page in pages:
+        parser = html5lib.HTMLParser(strict=False)
+        document = parser.parse(page.read_bytes())
+        assert parser.errors == [], (page, parser.errors[:3])
+        assert document.get("lang") == "en", page  # the parser returns the <html> element
+    feeds = sorted((site / "feeds").rglob("*.xml"))
+    for feed in feeds:
+        root = ET.parse(feed).getroot()
+        assert root.tag == "{http://www.w3.org/2005/Atom}feed" and root.findall(
+            "{http://www.w3.org/2005/Atom}entry"
+        )
+    sitemap = ET.parse(site / "sitemap.xml").getroot()
+    trials, conditions = read_feed(site)
+    assert len(sitemap) == 1 + len(trials) + len(conditions)
+
+
+def test_no_contact_detail_appears_anywhere(
+    sample_warehouse: Paths, sample_records: list[dict]
+) -> None:
+    # Emails, and phones with enough digits to reach someone ("613" is also a count).
+    details = {
+        d for d in _contact_details(sample_records) if "@" in d or sum(c.isdigit() for c in d) >= 7
+    }
+    assert len(details) > 100  # the sample has real contacts to leak
+    needles = [d.lower() for d in details]
+    for path in sample_warehouse.site.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="ignore").lower()
+            assert not [n for n in needles if n in text], path
+    with data_dir(sample_warehouse.data_dir):
+        assert no_contact_details_published().passed
+
+
+def test_feed_documents_follow_the_published_schema(
+    sample_warehouse: Paths, sample_records: list[dict]
+) -> None:
+    trials, conditions = read_feed(sample_warehouse.site)
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    for document in trials:
+        assert not list(validator.iter_errors(document)), document["nct_id"]
+    condition_schema = {**SCHEMA["$defs"]["condition"], "$defs": SCHEMA["$defs"]}
+    for document in conditions:
+        jsonschema.validate(document, condition_schema)
+    status = {
+        r["protocolSection"]["identificationModule"]["nctId"]: r["protocolSection"][
+            "statusModule"
+        ].get("overallStatus")
+        for r in sample_records
+    }
+    index = json.loads((sample_warehouse.site / "feed" / "search-index.json").read_text())
+    assert {e["nct_id"]: e["status"] for e in index} == status
+    assert {d["nct_id"]: d["status"]["code"] for d in trials} == status
+
+
+def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Paths) -> None:
+    trials, _ = read_feed(sample_warehouse.site)
+    grades = [textstat.flesch_kincaid_grade(t["plain"]["summary"]) for t in trials]
+    assert median(grades) <= 8
+    with data_dir(sample_warehouse.data_dir):
+        result = summaries_are_plain()
+    assert result.passed
+    assert result.metadata["median_flesch_kincaid_grade"].value == pytest.approx(
+        median(grades), abs=0.01
+    )
+
+
+def test_a_rebuild_rewrites_only_what_changed(sample_warehouse: Paths, tmp_path: Path) -> None:
+    with data_dir(sample_warehouse.data_dir):
+        again = dg.materialize([site_feed, site_pages], resources={"site": SiteResource()})
+    assert again.success
+    for key in ("site_feed", "site_pages"):
+        (materialization,) = again.asset_materializations_for_node(key)
+        assert materialization.metadata["files_written"].value == 0, key
+    copy = tmp_path / "site"
+    shutil.copytree(sample_warehouse.site, copy)
+    trials, conditions = read_feed(copy)
+    changed = trials[0]
+    changed["recent_changes"].insert(0, {"date": "2030-01-01", "sentence": "Something changed."})
+    output = SiteOutput(copy)
+    write_feed(trials, conditions, output)
+    render_pages(trials, conditions, output, SiteResource().settings())
+    nct_id = changed["nct_id"]
+    assert sorted(output.written) == [
+        f"feed/trials/{nct_id}.json",
+        f"feeds/trials/{nct_id}.xml",
+        f"trials/{nct_id}.html",
+    ]
+    assert isinstance(SiteResource().settings(), SiteSettings)

@@ -1,0 +1,120 @@
+"""Registry text is untrusted: whatever it holds, pages and feeds show it as text."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import html5lib
+import jsonschema
+
+from orchestration.lib.plain_language import DeterministicWriter
+from orchestration.lib.settings import REPO_ROOT
+from orchestration.lib.site_output import SiteOutput
+from orchestration.lib.site_render import SiteSettings, read_feed, render_pages, write_feed
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SCRIPT = "<script>alert('x')</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+CDATA = "]]></summary><entry>&amp;"
+
+
+def _hostile_documents() -> tuple[list[dict], list[dict]]:
+    facts = {
+        "nct_id": "NCT00000001",
+        "study_type": "INTERVENTIONAL",
+        "phase": "Phase 2",
+        "conditions_as_listed": [SCRIPT, IMG],
+        "interventions": [{"type": "DRUG", "name": SCRIPT, "description": IMG}],
+        "enrollment_count": 10,
+        "primary_outcome": CDATA,
+    }
+    plain = DeterministicWriter().write(facts).as_dict()
+    status = {"code": "RECRUITING", "label": "Recruiting"}
+    trial = {
+        "schema_version": 1,
+        "nct_id": "NCT00000001",
+        "path": "trials/NCT00000001.html",
+        "registry_url": "https://clinicaltrials.gov/study/NCT00000001",
+        "title": SCRIPT,
+        "official_title": IMG,
+        "plain": plain,
+        "status": status,
+        "phase": "Phase 2",
+        "study_type": "INTERVENTIONAL",
+        "enrollment": {"count": 10, "type": "ESTIMATED"},
+        "history": {
+            "first_seen": "2026-06-24",
+            "last_updated": "2026-06-27",
+            "update_count": 1,
+            "header_line": "First seen Jun 24, 2026 · Last updated Jun 27, 2026 · Updated 1 time",
+        },
+        "eligibility": {
+            "sex": IMG,
+            "minimum_age": SCRIPT,
+            "maximum_age": None,
+            "healthy_volunteers": None,
+        },
+        "conditions": {
+            "normalized": [{"mesh_id": "D000001", "term": SCRIPT, "slug": "x-d000001"}],
+            "as_listed": [SCRIPT, IMG],
+        },
+        "interventions": facts["interventions"],
+        "sites": [
+            {
+                "facility": SCRIPT,
+                "city": IMG,
+                "state": CDATA,
+                "zip": None,
+                "country": "X",
+                "status": status,
+                "contact": "masked",
+            }
+        ],
+        "contacts": [{"role": "Contact", "details": "masked"}],
+        "recent_changes": [{"date": "2026-06-27", "sentence": SCRIPT + CDATA}],
+        "is_removed": False,
+    }
+    condition = {
+        "schema_version": 1,
+        "slug": "x-d000001",
+        "mesh_id": "D000001",
+        "term": SCRIPT,
+        "path": "conditions/x-d000001.html",
+        "trials": [
+            {
+                "nct_id": "NCT00000001",
+                "title": SCRIPT,
+                "status": status,
+                "phase": None,
+                "first_seen": "2026-06-24",
+                "last_updated": "2026-06-27",
+            }
+        ],
+    }
+    return [trial], [condition]
+
+
+def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
+    trials, conditions = _hostile_documents()
+    schema = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
+    jsonschema.validate(trials[0], schema)
+    output = SiteOutput(tmp_path)
+    write_feed(trials, conditions, output)
+    render_pages(trials, conditions, output, SiteSettings("http://localhost:8000/", "/subscribe"))
+    assert read_feed(tmp_path) == (trials, conditions)
+    pages = sorted(tmp_path.rglob("*.html"))
+    assert len(pages) == 4
+    for page in pages:
+        parser = html5lib.HTMLParser()
+        root = parser.parse(page.read_bytes())
+        assert parser.errors == [], page
+        assert root.findall(f".//{XHTML}script") == [], page
+        assert not [e for e in root.iter() if e.get("onerror")], page
+    trial_page = (tmp_path / "trials" / "NCT00000001.html").read_text()
+    text = "".join(html5lib.parse(trial_page).itertext())
+    assert SCRIPT in text and IMG in text  # shown, as text
+    for feed in [*tmp_path.rglob("*.xml")]:
+        root = ET.parse(feed).getroot()  # well-formed despite the CDATA-breaking text
+        assert SCRIPT in "".join(root.itertext()) or feed.name == "sitemap.xml"
