@@ -165,7 +165,7 @@ def test_sites_are_shared_across_trials(sample_warehouse: Paths, sample_records:
         sample_warehouse.warehouse,
         """
         select site_id from main.trial_sites join main.sites using (site_id)
-        where facility is null group by site_id having count(distinct nct_id) > 1
+        where sites.facility is null group by site_id having count(distinct nct_id) > 1
         """,
     )
     assert unnamed == []

@@ -34,8 +34,7 @@ def _facts(current: Paths) -> dict:
         current.warehouse,
         """
         select facility, city, state, zip, country, site_status
-        from main.trial_sites join main.sites using (site_id)
-        where nct_id = ? order by facility
+        from main.trial_sites where nct_id = ? order by facility
         """,
         [nct_id],
     )
