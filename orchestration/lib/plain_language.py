@@ -181,12 +181,28 @@ def _cautions(trial: dict[str, Any]) -> list[str]:
         )
     if trial.get("masking") == "NONE":
         out.append("People know which treatment they get, which can color the results.")
+    out += [
+        f"The record names this risk: “{risk}”" for risk in named_risks(trial.get("brief_summary"))
+    ]
     if trial.get("study_type") != "OBSERVATIONAL":
         out.append(
             "Any treatment can have side effects. "
             "The study team must explain the known risks before you join."
         )
     return out
+
+
+# Words by which a record names a risk (not "risk" alone: "reduce the risk of ...").
+_NAMED_RISK = re.compile(
+    r"\b(side effects?|toxicit(y|ies)|adverse (events?|effects?|reactions?)|complications?)\b",
+    re.IGNORECASE,
+)
+
+
+def named_risks(summary: str | None, limit: int = 2) -> list[str]:
+    """The record's own sentences that name a risk (side effects, toxicity, ...)."""
+    sentences = re.split(r"(?<=[.!?])\s+", (summary or "").strip())
+    return [_short(s, 30) for s in sentences if _NAMED_RISK.search(s)][:limit]
 
 
 _CAPITALIZED = re.compile(r"\b([A-Z])([a-z]+)\b")

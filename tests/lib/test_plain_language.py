@@ -87,3 +87,16 @@ def test_a_plain_summary_reads_below_a_registry_summary() -> None:
     )
     plain = DeterministicWriter().write(SEED_LIKE).summary
     assert readability_grade(plain) <= 8 < readability_grade(registry)
+
+
+def test_risks_the_record_names_are_quoted_among_the_cautions() -> None:
+    summary = (
+        "This trial tests a new drug. Side effects may include nausea and tiredness. "
+        "It may reduce the risk of relapse. Serious complications are rare."
+    )
+    cautions = DeterministicWriter().write({**SEED_LIKE, "brief_summary": summary}).cautions
+    named = [c for c in cautions if c.startswith("The record names this risk")]
+    assert named == [
+        "The record names this risk: “Side effects may include nausea and tiredness”",
+        "The record names this risk: “Serious complications are rare”",
+    ]
