@@ -1,0 +1,86 @@
+"""Sign-ups in, digests out: one message per subscriber per run, each event once."""
+
+import dagster as dg
+import duckdb
+
+from orchestration.defs.alerts.resources import AlertsResource
+from orchestration.defs.site.assets import site_pages
+from orchestration.defs.site.resources import SiteResource
+from orchestration.defs.warehouse.assets import published_warehouse
+from orchestration.lib.alerts import deliver, find_events, known_condition
+from orchestration.lib.settings import paths
+from orchestration.lib.subscriptions import SubscriptionFiles, read_subscriptions
+
+
+def _read(alerts: AlertsResource) -> SubscriptionFiles:
+    """The sign-up files, checked against the trials and conditions the warehouse knows."""
+    warehouse = paths().warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        trials = {n for (n,) in con.execute("select nct_id from main.trials").fetchall()}
+    return read_subscriptions(
+        alerts.subscriptions_dir(),
+        known_trial=trials.__contains__,
+        known_condition=lambda c: known_condition(warehouse, c),
+    )
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="alerts",
+    kinds={"csv"},
+    description="Sign-ups and unsubscribes from data/subscriptions/, validated; bad rows reported.",
+)
+def subscriptions(
+    context: dg.AssetExecutionContext, alerts: AlertsResource
+) -> dg.MaterializeResult:
+    files = _read(alerts)
+    for bad in files.rejected:
+        context.log.warning(f"skipped {bad.source_file} line {bad.line}: {bad.reason}")
+    active = files.active()
+    return dg.MaterializeResult(
+        metadata={
+            "subscriptions": len(files.subscriptions),
+            "active": len(active),
+            "unsubscribed": len(files.subscriptions) - len(active),
+            "rejected": len(files.rejected),
+            "rejections": dg.MetadataValue.md(
+                "\n".join(f"- {r.source_file}:{r.line} {r.reason}" for r in files.rejected)
+                or "none"
+            ),
+        }
+    )
+
+
+@dg.asset(
+    deps=[subscriptions, site_pages],
+    group_name="alerts",
+    kinds={"email"},
+    description="A digest per subscriber of what changed since they signed up, delivered once.",
+)
+def alert_digests(
+    context: dg.AssetExecutionContext, alerts: AlertsResource, site: SiteResource
+) -> dg.MaterializeResult:
+    warehouse = paths().warehouse
+    files = _read(alerts)
+    transport = alerts.transport()
+    report = deliver(
+        alerts.ledger(),
+        find_events(warehouse, files.active()),
+        transport,
+        site_url=site.settings().base_url,
+        unsubscribe_url=alerts.unsubscribe_url(),
+        sender=alerts.sender(),
+    )
+    context.log.info(
+        f"{report.events} events, {report.messages_prepared} new digests, "
+        f"{report.messages_sent} sent by {transport.name}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "events": report.events,
+            "digests_prepared": report.messages_prepared,
+            "digests_sent": report.messages_sent,
+            "resent_after_interruption": report.resent_after_interruption,
+            "transport": transport.name,
+        }
+    )
