@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -218,10 +219,10 @@ def _digest(
             {
                 "topic": f"trial {topic}" if sub.nct_id else f"new trials for {topic}",
                 "unsubscribe": f"{unsubscribe_url}?token={sub.unsubscribe_token}",
-                "items": [],
+                "entries": [],
             },
         )
-        group["items"].append(
+        group["entries"].append(
             {
                 "nct_id": event.nct_id,
                 "title": event.title,
@@ -238,7 +239,8 @@ def _digest(
         lstrip_blocks=True,
     )
     context = {"groups": list(groups.values()), "count": len(events)}
-    message = EmailMessage()
+    # SMTP line endings, and quoted-printable so that no line passes the 998-byte limit.
+    message = EmailMessage(policy=SMTP)
     message["Subject"] = (
         f"trialwatch: {len(events)} update{'s' if len(events) != 1 else ''} on trials you follow"
     )
@@ -247,6 +249,10 @@ def _digest(
     message["Message-ID"] = message_id
     message["Date"] = format_datetime(datetime.now(UTC))
     message["List-Unsubscribe"] = f"<{next(iter(groups.values()))['unsubscribe']}>"
-    message.set_content(env.get_template("digest.txt.j2").render(**context))
-    message.add_alternative(env.get_template("digest.html.j2").render(**context), subtype="html")
+    message.set_content(env.get_template("digest.txt.j2").render(**context), cte="quoted-printable")
+    message.add_alternative(
+        env.get_template("digest.html.j2").render(**context),
+        subtype="html",
+        cte="quoted-printable",
+    )
     return message_id, bytes(message)
