@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 SIGNUP_HEADER = ["email", "nct_id", "condition", "created_at", "unsubscribe_token"]
 UNSUBSCRIBE_HEADER = ["unsubscribe_token", "unsubscribed_at"]
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -157,3 +159,35 @@ def _timestamp(text: str) -> datetime:
     """An ISO date or date-time, as naive UTC."""
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+def store(ledger: Path, files: SubscriptionFiles) -> None:
+    """Keep the current sign-ups and rejected rows beside the delivery ledger, for analysts.
+
+    The files are the source of truth, so both tables are replaced on each run.
+    """
+    active = {id(s) for s in files.active()}
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(ledger)) as con:
+        con.begin()
+        con.execute(
+            "create or replace table subscriptions (email varchar, nct_id varchar,"
+            " condition varchar, created_at timestamp, unsubscribe_token varchar,"
+            " is_active boolean)"
+        )
+        con.executemany(
+            "insert into subscriptions values (?, ?, ?, ?, ?, ?)",
+            [
+                [s.email, s.nct_id, s.condition, s.created_at, s.unsubscribe_token, id(s) in active]
+                for s in files.subscriptions
+            ],
+        )
+        con.execute(
+            "create or replace table subscription_rejects"
+            " (source_file varchar, line integer, reason varchar)"
+        )
+        con.executemany(
+            "insert into subscription_rejects values (?, ?, ?)",
+            [[r.source_file, r.line, r.reason] for r in files.rejected],
+        )
+        con.commit()

@@ -9,7 +9,7 @@ from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.alerts import deliver, find_events, known_condition
 from orchestration.lib.settings import paths
-from orchestration.lib.subscriptions import SubscriptionFiles, read_subscriptions
+from orchestration.lib.subscriptions import SubscriptionFiles, read_subscriptions, store
 
 
 def _read(alerts: AlertsResource) -> SubscriptionFiles:
@@ -28,12 +28,16 @@ def _read(alerts: AlertsResource) -> SubscriptionFiles:
     deps=[published_warehouse],
     group_name="alerts",
     kinds={"csv"},
-    description="Sign-ups and unsubscribes from data/subscriptions/, validated; bad rows reported.",
+    description=(
+        "Sign-ups and unsubscribes from data/subscriptions/, validated, stored in"
+        " data/alerts.duckdb (subscriptions, subscription_rejects); bad rows reported."
+    ),
 )
 def subscriptions(
     context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
     files = _read(alerts)
+    store(alerts.ledger(), files)
     for bad in files.rejected:
         context.log.warning(f"skipped {bad.source_file} line {bad.line}: {bad.reason}")
     active = files.active()

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from orchestration.lib.settings import REPO_ROOT
-from tests.conftest import data_dir, run_everything
+from tests.conftest import data_dir, query, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 SIGNUPS = """email,nct_id,condition,created_at,unsubscribe_token
@@ -58,12 +58,19 @@ def test_each_subscriber_hears_once_of_what_they_follow(tmp_path: Path) -> None:
         assert run_everything(SEED / "NCT06529731.2026-06-28.json").success
         assert run_everything(SEED / "NCT06529731.2026-06-28.json").success  # a plain rerun
         final = _received(outbox)
+        stored = query(
+            current.data_dir / "alerts.duckdb",
+            "select (select count(*) from subscriptions where is_active),"
+            " (select list(reason) from subscription_rejects),"
+            " (select count(*) from message_events)",
+        )
     # eve signed up after the trial was first seen; fay's row is invalid; gil unsubscribed.
     assert final == {
         **first,
         "ana@example.org": ["The site in Pittsburgh, Pennsylvania started recruiting."],
     }
     assert len(list(outbox.glob("*.eml"))) == 4
+    assert stored == [(5, ["malformed email 'fay@example'"], 4)]
     for path in outbox.glob("*.eml"):
         body = path.read_text()
         for detail in (
