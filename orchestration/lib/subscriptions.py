@@ -175,19 +175,17 @@ def store(ledger: Path, files: SubscriptionFiles) -> None:
             " condition varchar, created_at timestamp, unsubscribe_token varchar,"
             " is_active boolean)"
         )
-        con.executemany(
-            "insert into subscriptions values (?, ?, ?, ?, ?, ?)",
-            [
-                [s.email, s.nct_id, s.condition, s.created_at, s.unsubscribe_token, id(s) in active]
-                for s in files.subscriptions
-            ],
-        )
+        rows = [
+            [s.email, s.nct_id, s.condition, s.created_at, s.unsubscribe_token, id(s) in active]
+            for s in files.subscriptions
+        ]
+        if rows:  # DuckDB's executemany refuses an empty list
+            con.executemany("insert into subscriptions values (?, ?, ?, ?, ?, ?)", rows)
         con.execute(
             "create or replace table subscription_rejects"
             " (source_file varchar, line integer, reason varchar)"
         )
-        con.executemany(
-            "insert into subscription_rejects values (?, ?, ?)",
-            [[r.source_file, r.line, r.reason] for r in files.rejected],
-        )
+        rejects = [[r.source_file, r.line, r.reason] for r in files.rejected]
+        if rejects:
+            con.executemany("insert into subscription_rejects values (?, ?, ?)", rejects)
         con.commit()

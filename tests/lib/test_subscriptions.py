@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.lib.subscriptions import read_subscriptions
+from orchestration.lib.subscriptions import read_subscriptions, store
+from tests.conftest import query
 
 TRIALS = {"NCT06529731"}
 CONDITIONS = {"myelodysplastic syndromes", "acute myeloid leukemia"}
@@ -66,3 +67,13 @@ def test_unsubscribes_are_honoured_unless_signed_up_again(tmp_path: Path) -> Non
     files = _read(tmp_path)
     assert [(s.email, s.created_at.day) for s in files.active()] == [("ben@example.org", 20)]
     assert [r.reason for r in files.rejected] == ["malformed unsubscribed_at 'not a date'"]
+
+
+def test_no_sign_ups_yet_stores_empty_tables(tmp_path: Path) -> None:
+    files = _read(tmp_path / "subscriptions")  # the folder does not exist yet
+    assert (files.subscriptions, files.rejected) == ([], [])
+    store(tmp_path / "alerts.duckdb", files)
+    assert query(
+        tmp_path / "alerts.duckdb",
+        "select (select count(*) from subscriptions), (select count(*) from subscription_rejects)",
+    ) == [(0, 0)]
