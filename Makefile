@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install manifest run test lint format dev site emulator bench clean
+.PHONY: help install manifest run test lint format dev site docs emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -56,6 +56,13 @@ dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, chec
 site: install  ## serve the static site (data/site, built by `make run`) on http://127.0.0.1:8000
 	@test -f data/site/index.html || { echo "No site yet: run 'make run' first." >&2; exit 1; }
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory data/site 8000
+
+docs: manifest  ## dbt docs for the last build (run `make run` first) on http://127.0.0.1:8080
+	@test -f data/.build/warehouse.duckdb || { echo "No build yet: run 'make run' first." >&2; exit 1; }
+	cd dbt_project && TRIALWATCH_BUILD_WAREHOUSE=$(CURDIR)/data/.build/warehouse.duckdb \
+		TRIALWATCH_LANDING=$(CURDIR)/data/landing.duckdb \
+		../$(BIN)/dbt docs generate --quiet --profiles-dir . \
+		&& ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
 
 emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
 	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \
