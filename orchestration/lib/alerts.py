@@ -136,13 +136,14 @@ CONDITION_TRIALS = """
 """
 
 
-def known_condition(warehouse: Path, condition: str) -> bool:
+def known_conditions(warehouse: Path) -> set[str]:
+    """Every condition a sign-up may name, in lower case: MeSH terms and registrant wordings."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return bool(con.execute(CONDITION_TRIALS, [condition, condition]).fetchall()) or bool(
-            con.execute(
-                "select 1 from main.conditions where lower(mesh_term) = lower(trim(?))", [condition]
-            ).fetchall()
-        )
+        rows = con.execute(
+            "select lower(mesh_term) from main.conditions"
+            " union select lower(trim(condition_name)) from main.trial_conditions"
+        ).fetchall()
+    return {name for (name,) in rows if name}
 
 
 def deliver(

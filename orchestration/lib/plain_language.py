@@ -42,9 +42,6 @@ PHASES = {
 GLOSSARY = {
     "placebo": "a dummy treatment with no active medicine",
     "randomized": "people are put into groups by chance",
-    "single group": "everyone gets the same treatment",
-    "open label": "everyone knows which treatment they get",
-    "masked": "some people do not know which treatment is given",
 }
 DISCLAIMER = (
     "This summary is for information only. It is not medical advice. "
@@ -82,8 +79,6 @@ class Writer(Protocol):
 
 class DeterministicWriter:
     """Plain text from the structured record alone: the same record, the same words."""
-
-    name = "deterministic"
 
     def write(self, trial: dict[str, Any]) -> PlainText:
         conditions = _as_words(trial.get("conditions_as_listed") or [])

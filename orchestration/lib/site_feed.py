@@ -8,7 +8,6 @@ from these documents, and a web front end can read them instead. Nothing from th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -115,11 +114,6 @@ def build_documents(warehouse: Path, writer: Writer) -> tuple[list[dict], list[d
             _trial_document(facts, plain.as_dict(), terms, sites, contact_roles, changes)
         )
     return documents, _condition_documents(documents)
-
-
-def document_hash(document: dict[str, Any]) -> str:
-    """A hash of what a document says, to rewrite only what changed."""
-    return hashlib.blake2b(canonical_json(document).encode(), digest_size=16).hexdigest()
 
 
 def canonical_json(document: Any) -> str:

@@ -189,3 +189,13 @@ def store(ledger: Path, files: SubscriptionFiles) -> None:
         if rejects:
             con.executemany("insert into subscription_rejects values (?, ?, ?)", rejects)
         con.commit()
+
+
+def stored_active(ledger: Path) -> list[Subscription]:
+    """The active sign-ups ``store`` kept on this run."""
+    with duckdb.connect(str(ledger), read_only=True) as con:
+        rows = con.execute(
+            "select email, nct_id, condition, created_at, unsubscribe_token"
+            " from subscriptions where is_active order by email, unsubscribe_token"
+        ).fetchall()
+    return [Subscription(*row) for row in rows]

@@ -7,21 +7,9 @@ from orchestration.defs.alerts.resources import AlertsResource
 from orchestration.defs.site.assets import site_pages
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
-from orchestration.lib.alerts import deliver, find_events, known_condition
+from orchestration.lib.alerts import deliver, find_events, known_conditions
 from orchestration.lib.settings import paths
-from orchestration.lib.subscriptions import SubscriptionFiles, read_subscriptions, store
-
-
-def _read(alerts: AlertsResource) -> SubscriptionFiles:
-    """The sign-up files, checked against the trials and conditions the warehouse knows."""
-    warehouse = paths().warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        trials = {n for (n,) in con.execute("select nct_id from main.trials").fetchall()}
-    return read_subscriptions(
-        alerts.subscriptions_dir(),
-        known_trial=trials.__contains__,
-        known_condition=lambda c: known_condition(warehouse, c),
-    )
+from orchestration.lib.subscriptions import read_subscriptions, store, stored_active
 
 
 @dg.asset(
@@ -36,7 +24,15 @@ def _read(alerts: AlertsResource) -> SubscriptionFiles:
 def subscriptions(
     context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
-    files = _read(alerts)
+    warehouse = paths().warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        trials = {n for (n,) in con.execute("select nct_id from main.trials").fetchall()}
+    conditions = known_conditions(warehouse)
+    files = read_subscriptions(
+        alerts.subscriptions_dir(),
+        known_trial=trials.__contains__,
+        known_condition=lambda c: c.strip().lower() in conditions,
+    )
     store(alerts.ledger(), files)
     for bad in files.rejected:
         context.log.warning(f"skipped {bad.source_file} line {bad.line}: {bad.reason}")
@@ -65,11 +61,10 @@ def alert_digests(
     context: dg.AssetExecutionContext, alerts: AlertsResource, site: SiteResource
 ) -> dg.MaterializeResult:
     warehouse = paths().warehouse
-    files = _read(alerts)
     transport = alerts.transport()
     report = deliver(
         alerts.ledger(),
-        find_events(warehouse, files.active()),
+        find_events(warehouse, stored_active(alerts.ledger())),
         transport,
         site_url=site.settings().base_url,
         unsubscribe_url=alerts.unsubscribe_url(),

@@ -7,7 +7,11 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.site.assets import site_feed, site_pages
-from orchestration.lib.plain_language import READABILITY_TARGET, readability_grade
+from orchestration.lib.plain_language import (
+    READABILITY_TARGET,
+    median_grade,
+    readability_grade,
+)
 from orchestration.lib.settings import paths
 from orchestration.lib.site_render import read_feed
 
@@ -22,8 +26,8 @@ CONTACT_DETAILS = """
 @dg.asset_check(asset=site_feed, description="The median summary reads at grade 8 or below.")
 def summaries_are_plain() -> dg.AssetCheckResult:
     trials, _ = read_feed(paths().site)
-    grades = sorted(readability_grade(t["plain"]["summary"]) for t in trials)
-    median = grades[len(grades) // 2] if grades else 0.0
+    grades = [readability_grade(t["plain"]["summary"]) for t in trials]
+    median = median_grade([t["plain"]["summary"] for t in trials])
     return dg.AssetCheckResult(
         passed=median <= READABILITY_TARGET,
         metadata={
