@@ -55,3 +55,14 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths
         result = run_everything(SAMPLE_DUMP)
         assert result.success, "the pipeline failed on the bundled sample"
         yield current
+
+
+@pytest.fixture(scope="session")
+def dated_history(
+    tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict]
+) -> tuple[dict, Paths]:
+    """The dated dumps of tests/dated_dumps.py, loaded out of order and built once."""
+    from tests.dated_dumps import build_series, load_dated_dumps
+
+    series = build_series(sample_records)
+    return series, load_dated_dumps(series, tmp_path_factory.mktemp("dated-dumps"))

@@ -1,11 +1,6 @@
-"""History over several dated dumps of the real sample, against an independent reading.
-
-Four daily dumps of all 909 sample studies, in which some trials change: 40 as real
-trials did (the registry's history, replayed), others by a site changing its status,
-a site added or removed, a new contact phone, a new title, results posted, a status
-that reverts, and two trials missing from one dump. They are loaded out of order.
-Versions, changes and status runs are then computed here again from the dumps
-with plain Python, and compared with the warehouse.
+"""History over several dated dumps of the real sample (tests/dated_dumps.py), against
+an independent reading: versions, changes and status runs are computed here again from
+the dumps with plain Python, and compared with the warehouse.
 """
 
 from __future__ import annotations
@@ -13,127 +8,13 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from orchestration.lib.change_patterns import read_histories, replay, stamp, write_jsonl
-from orchestration.lib.landing import land_dump
 from orchestration.lib.settings import Paths
-from tests.conftest import data_dir, query, run_everything
-
-DAYS = [date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), date(2026, 7, 6)]
-REPLAYED = 40  # trials that change as real ones did
-
-Record = dict[str, Any]
-Series = dict[str, list[Record | None]]  # nct_id -> the record in each day's dump
-
-
-def _nct(record: Record) -> str:
-    return record["protocolSection"]["identificationModule"]["nctId"]
-
-
-def _edit(series: Series, nct_id: str, from_day: int, change: Callable[[Record], None]) -> None:
-    for day in range(from_day, len(DAYS)):
-        record = copy.deepcopy(series[nct_id][day])
-        change(record)
-        series[nct_id][day] = record
-
-
-def _locations(record: Record) -> list[Record]:
-    return record["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
-
-
-def build_series(sample: list[Record]) -> Series:
-    series: Series = {_nct(r): [stamp(r, day) for day in DAYS] for r in sample}
-    histories = sorted(read_histories().values(), key=lambda h: h[0].nct_id)
-    for record, history in zip(sample[:REPLAYED], histories, strict=False):
-        series[_nct(record)] = replay(record, history, DAYS)
-    rest = sample[REPLAYED:]
-    with_statuses = [
-        r for r in rest if len(_locations(r)) >= 2 and all(x.get("status") for x in _locations(r))
-    ]
-    with_sites = [r for r in rest if len(_locations(r)) >= 2 and r not in with_statuses]
-    with_phones = [
-        r
-        for r in rest
-        if any(
-            c.get("phone")
-            for c in r["protocolSection"]
-            .get("contactsLocationsModule", {})
-            .get("centralContacts", [])
-        )
-        and r not in with_statuses
-        and r not in with_sites
-    ]
-    plain = [r for r in rest if r not in with_statuses + with_sites + with_phones]
-
-    def flip_first_site(record: Record) -> None:
-        site = _locations(record)[0]
-        site["status"] = "COMPLETED" if site["status"] == "RECRUITING" else "RECRUITING"
-
-    for record in with_statuses[:5]:
-        _edit(series, _nct(record), 1, flip_first_site)
-    new_site = {
-        "facility": "Trialwatch Test Clinic",
-        "city": "Lyon",
-        "country": "France",
-        "status": "NOT_YET_RECRUITING",
-    }
-    for record in with_sites[:3]:
-        nct_id = _nct(record)
-        _edit(series, nct_id, 1, lambda r: _locations(r).append(dict(new_site)))
-        _edit(series, nct_id, 3, lambda r: _locations(r)[-1].update(status="RECRUITING"))
-    for record in with_sites[3:6]:
-        _edit(series, _nct(record), 2, lambda r: _locations(r).pop(0))
-    for record in with_phones[:3]:
-
-        def new_phone(r: Record) -> None:
-            contact = next(
-                c
-                for c in r["protocolSection"]["contactsLocationsModule"]["centralContacts"]
-                if c.get("phone")
-            )
-            contact["phone"] = "555-0100"
-
-        _edit(series, _nct(record), 2, new_phone)
-    for record in plain[:2]:
-        nct_id = _nct(record)
-
-        def retitle(r: Record) -> None:
-            ident = r["protocolSection"]["identificationModule"]
-            ident["briefTitle"] = ident.get("briefTitle", "") + " (revised)"
-
-        _edit(series, nct_id, 1, retitle)
-        _edit(
-            series,
-            nct_id,
-            3,
-            lambda r: r["protocolSection"]["statusModule"].update(
-                resultsFirstPostDateStruct={"date": "2026-07-05", "type": "ACTUAL"}
-            ),
-        )
-    for record in plain[2:4]:  # suspended for a day, then back as it was: a revert
-        original = record["protocolSection"]["statusModule"]["overallStatus"]
-        _edit(
-            series,
-            _nct(record),
-            1,
-            lambda r: r["protocolSection"]["statusModule"].update(overallStatus="SUSPENDED"),
-        )
-        _edit(
-            series,
-            _nct(record),
-            2,
-            lambda r, o=original: r["protocolSection"]["statusModule"].update(overallStatus=o),
-        )
-    for record in plain[4:6]:
-        series[_nct(record)][2] = None
-    return series
-
+from tests.conftest import query
+from tests.dated_dumps import DAYS, Record, Series, locations
 
 # --- The independent reading -------------------------------------------------------
 
@@ -193,7 +74,7 @@ def facts(record: Record) -> dict[tuple[str, Any], Any]:
     volunteers = _get(record, "protocolSection", "eligibilityModule", "healthyVolunteers")
     values["healthy_volunteers"] = None if volunteers is None else str(volunteers).lower()
     out: dict[tuple[str, Any], Any] = {(field, ""): value for field, value in values.items()}
-    for site in reversed(_locations(record)):  # the first listing of a site wins
+    for site in reversed(locations(record)):  # the first listing of a site wins
         key = tuple(site.get(k) for k in ("facility", "city", "state", "country"))
         out[("site", key)] = site.get("facility")
         out[("site_status", key)] = site.get("status")
@@ -270,26 +151,6 @@ def expected_status_runs(series: Series) -> set[tuple]:
 # --- The warehouse -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def history(
-    tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict]
-) -> Iterator[tuple[Series, Paths]]:
-    series = build_series(sample_records)
-    folder = tmp_path_factory.mktemp("dated-dumps")
-    dumps = [
-        write_jsonl(
-            folder / f"dump-{day}.jsonl",
-            (days[index] for days in series.values() if days[index] is not None),
-        )
-        for index, day in enumerate(DAYS)
-    ]
-    with data_dir(folder) as current:
-        for index in (2, 0, 3):
-            land_dump(current.landing, dumps[index], as_of=DAYS[index])
-        assert run_everything(dumps[1], as_of=DAYS[1].isoformat()).success
-        yield series, current
-
-
 # A site as its trial wrote it (one site may be spelled differently in other trials).
 SITE_KEYS = """
     select distinct nct_id, site_id, facility, city, state, country
@@ -301,8 +162,8 @@ def _site_keys(warehouse: Path) -> dict[tuple[str, str], tuple]:
     return {(nct_id, site_id): tuple(key) for nct_id, site_id, *key in query(warehouse, SITE_KEYS)}
 
 
-def test_the_series_holds_every_kind_of_change(history: tuple[Series, Paths]) -> None:
-    series, _ = history
+def test_the_series_holds_every_kind_of_change(dated_history: tuple[Series, Paths]) -> None:
+    series, _ = dated_history
     fields = {change[2] for change in expected_changes(series)}
     assert {
         "overall_status",
@@ -317,8 +178,8 @@ def test_the_series_holds_every_kind_of_change(history: tuple[Series, Paths]) ->
     } <= fields
 
 
-def test_versions_match(history: tuple[Series, Paths]) -> None:
-    series, current = history
+def test_versions_match(dated_history: tuple[Series, Paths]) -> None:
+    series, current = dated_history
     expected = sorted(
         (nct_id, number, day)
         for nct_id, days in series.items()
@@ -337,8 +198,8 @@ def test_versions_match(history: tuple[Series, Paths]) -> None:
     )
 
 
-def test_changes_match(history: tuple[Series, Paths]) -> None:
-    series, current = history
+def test_changes_match(dated_history: tuple[Series, Paths]) -> None:
+    series, current = dated_history
     sites = _site_keys(current.warehouse)
     rows = query(
         current.warehouse,
@@ -360,8 +221,8 @@ def test_changes_match(history: tuple[Series, Paths]) -> None:
     assert found == expected_changes(series)
 
 
-def test_recruiting_status_matches(history: tuple[Series, Paths]) -> None:
-    series, current = history
+def test_recruiting_status_matches(dated_history: tuple[Series, Paths]) -> None:
+    series, current = dated_history
     sites = _site_keys(current.warehouse)
     rows = query(
         current.warehouse,
@@ -375,9 +236,9 @@ def test_recruiting_status_matches(history: tuple[Series, Paths]) -> None:
     assert found == expected_status_runs(series)
 
 
-def test_the_landing_grows_with_changes(history: tuple[Series, Paths]) -> None:
+def test_the_landing_grows_with_changes(dated_history: tuple[Series, Paths]) -> None:
     """A record is stored once per version; an observation once per day it was seen."""
-    series, current = history
+    series, current = dated_history
     contents = {(n, _canonical(r)) for n, days in series.items() for r in days if r is not None}
     seen = sum(r is not None for days in series.values() for r in days)
     assert query(

@@ -1,0 +1,147 @@
+"""Dated dumps of the real sample in which trials change as real ones do.
+
+Four daily dumps of all 909 sample studies, in which some trials change: 40 as real
+trials did (the registry's history, replayed), others by a site changing its status,
+a site added or removed, a new contact phone, a new title, results posted, a status
+that reverts, and two trials missing from one dump. The session fixture
+`dated_history` (in conftest) loads them out of order and builds everything once;
+history and trend tests each read them again independently.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from orchestration.lib.change_patterns import read_histories, replay, stamp, write_jsonl
+from orchestration.lib.landing import land_dump
+from orchestration.lib.settings import Paths
+from tests.conftest import data_dir, run_everything
+
+DAYS = [date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), date(2026, 7, 6)]
+REPLAYED = 40  # trials that change as real ones did
+
+Record = dict[str, Any]
+Series = dict[str, list[Record | None]]  # nct_id -> the record in each day's dump
+
+
+def nct(record: Record) -> str:
+    return record["protocolSection"]["identificationModule"]["nctId"]
+
+
+def _edit(series: Series, nct_id: str, from_day: int, change: Callable[[Record], None]) -> None:
+    for day in range(from_day, len(DAYS)):
+        record = copy.deepcopy(series[nct_id][day])
+        change(record)
+        series[nct_id][day] = record
+
+
+def locations(record: Record) -> list[Record]:
+    return record["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
+
+
+def build_series(sample: list[Record]) -> Series:
+    series: Series = {nct(r): [stamp(r, day) for day in DAYS] for r in sample}
+    histories = sorted(read_histories().values(), key=lambda h: h[0].nct_id)
+    for record, history in zip(sample[:REPLAYED], histories, strict=False):
+        series[nct(record)] = replay(record, history, DAYS)
+    rest = sample[REPLAYED:]
+    with_statuses = [
+        r for r in rest if len(locations(r)) >= 2 and all(x.get("status") for x in locations(r))
+    ]
+    with_sites = [r for r in rest if len(locations(r)) >= 2 and r not in with_statuses]
+    with_phones = [
+        r
+        for r in rest
+        if any(
+            c.get("phone")
+            for c in r["protocolSection"]
+            .get("contactsLocationsModule", {})
+            .get("centralContacts", [])
+        )
+        and r not in with_statuses
+        and r not in with_sites
+    ]
+    plain = [r for r in rest if r not in with_statuses + with_sites + with_phones]
+
+    def flip_first_site(record: Record) -> None:
+        site = locations(record)[0]
+        site["status"] = "COMPLETED" if site["status"] == "RECRUITING" else "RECRUITING"
+
+    for record in with_statuses[:5]:
+        _edit(series, nct(record), 1, flip_first_site)
+    new_site = {
+        "facility": "Trialwatch Test Clinic",
+        "city": "Lyon",
+        "country": "France",
+        "status": "NOT_YET_RECRUITING",
+    }
+    for record in with_sites[:3]:
+        nct_id = nct(record)
+        _edit(series, nct_id, 1, lambda r: locations(r).append(dict(new_site)))
+        _edit(series, nct_id, 3, lambda r: locations(r)[-1].update(status="RECRUITING"))
+    for record in with_sites[3:6]:
+        _edit(series, nct(record), 2, lambda r: locations(r).pop(0))
+    for record in with_phones[:3]:
+
+        def new_phone(r: Record) -> None:
+            contact = next(
+                c
+                for c in r["protocolSection"]["contactsLocationsModule"]["centralContacts"]
+                if c.get("phone")
+            )
+            contact["phone"] = "555-0100"
+
+        _edit(series, nct(record), 2, new_phone)
+    for record in plain[:2]:
+        nct_id = nct(record)
+
+        def retitle(r: Record) -> None:
+            ident = r["protocolSection"]["identificationModule"]
+            ident["briefTitle"] = ident.get("briefTitle", "") + " (revised)"
+
+        _edit(series, nct_id, 1, retitle)
+        _edit(
+            series,
+            nct_id,
+            3,
+            lambda r: r["protocolSection"]["statusModule"].update(
+                resultsFirstPostDateStruct={"date": "2026-07-05", "type": "ACTUAL"}
+            ),
+        )
+    for record in plain[2:4]:  # suspended for a day, then back as it was: a revert
+        original = record["protocolSection"]["statusModule"]["overallStatus"]
+        _edit(
+            series,
+            nct(record),
+            1,
+            lambda r: r["protocolSection"]["statusModule"].update(overallStatus="SUSPENDED"),
+        )
+        _edit(
+            series,
+            nct(record),
+            2,
+            lambda r, o=original: r["protocolSection"]["statusModule"].update(overallStatus=o),
+        )
+    for record in plain[4:6]:
+        series[nct(record)][2] = None
+    return series
+
+
+def load_dated_dumps(series: Series, folder: Path) -> Paths:
+    """Write one dump per day, land three out of order and build from the fourth."""
+    dumps = [
+        write_jsonl(
+            folder / f"dump-{day}.jsonl",
+            (days[index] for days in series.values() if days[index] is not None),
+        )
+        for index, day in enumerate(DAYS)
+    ]
+    with data_dir(folder) as current:
+        for index in (2, 0, 3):
+            land_dump(current.landing, dumps[index], as_of=DAYS[index])
+        assert run_everything(dumps[1], as_of=DAYS[1].isoformat()).success
+        return current
