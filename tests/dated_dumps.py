@@ -11,6 +11,7 @@ history and trend tests each read them again independently.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -145,3 +146,42 @@ def load_dated_dumps(series: Series, folder: Path) -> Paths:
             land_dump(current.landing, dumps[index], as_of=DAYS[index])
         assert run_everything(dumps[1], as_of=DAYS[1].isoformat()).success
         return current
+
+
+# --- Reading the dumps back ---------------------------------------------------------
+
+
+def canonical(record: Record) -> str:
+    bare = copy.deepcopy(record)
+    bare["derivedSection"]["miscInfoModule"].pop("versionHolder")
+    return json.dumps(bare, sort_keys=True)
+
+
+def versions_of(days: list[Record | None]) -> list[tuple[date, Record]]:
+    """(first day seen, record) for each run of one content."""
+    runs: list[tuple[date, Record]] = []
+    for day, record in zip(DAYS, days, strict=True):
+        if record is not None and (not runs or canonical(runs[-1][1]) != canonical(record)):
+            runs.append((day, record))
+    return runs
+
+
+def record_on(days: list[Record | None], day: date) -> Record | None:
+    """The record a trial had on a day: the last one seen on or before it."""
+    seen = [r for d, r in zip(DAYS, days, strict=True) if d <= day and r is not None]
+    return seen[-1] if seen else None
+
+
+def current(days: list[Record | None]) -> Record:
+    return next(r for r in reversed(days) if r is not None)
+
+
+def trial_status_on(series: Series, day: date) -> dict[str, str]:
+    statuses = {}
+    for nct_id, days in series.items():
+        record = record_on(days, day)
+        if record is None:
+            statuses[nct_id] = "NOT_YET_SEEN"
+        else:
+            statuses[nct_id] = record["protocolSection"]["statusModule"]["overallStatus"]
+    return statuses

@@ -38,6 +38,11 @@ class Paths:
         return self.data_dir / "cache"
 
     @property
+    def reports(self) -> Path:
+        """The weekly reports, one dated folder each."""
+        return self.data_dir / "reports"
+
+    @property
     def build_dir(self) -> Path:
         # Beside the published file, so that publishing is a rename on one filesystem.
         return self.warehouse.parent / ".build"

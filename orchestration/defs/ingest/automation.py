@@ -18,9 +18,10 @@ everything_job = dg.define_asset_job(
 
 
 def _registry_job(name: str, pull: str, description: str):
+    # Reports that come out weekly have their own schedule, not one per load.
     return dg.define_asset_job(
         name,
-        selection=dg.AssetSelection.all(),
+        selection=dg.AssetSelection.all() - dg.AssetSelection.tag("cadence", "weekly"),
         description=description,
         config={"ops": {"ctgov_landing": {"config": {"source": "registry", "pull": pull}}}},
     )

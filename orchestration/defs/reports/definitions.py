@@ -1,5 +1,14 @@
 import dagster as dg
 
-from orchestration.defs.reports.assets import parquet_exports
+from orchestration.defs.reports.assets import (
+    parquet_exports,
+    weekly_report,
+    weekly_report_job,
+    weekly_report_schedule,
+)
 
-defs = dg.Definitions(assets=[parquet_exports])
+defs = dg.Definitions(
+    assets=[parquet_exports, weekly_report],
+    jobs=[weekly_report_job],
+    schedules=[weekly_report_schedule],
+)

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from orchestration.lib.settings import REPO_ROOT, Paths
+from tests.browser import chromium
 from tests.conftest import data_dir, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Chromium as this machine runs it: no sandbox for root, nothing that calls out.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +29,11 @@ def rendered(seed_site: Paths, tmp_path_factory: pytest.TempPathFactory) -> tupl
     """The page's visible text, and a full-page screenshot at a phone's width."""
     page_file = seed_site.site / "trials" / f"{EXPECTED['nct_id']}.html"
     shot = tmp_path_factory.mktemp("screens") / "seed.png"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(page_file.as_uri())
-            text = page.inner_text("body")
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(page_file.as_uri())
+        text = page.inner_text("body")
+        page.screenshot(path=str(shot), full_page=True)
     return text, shot
 
 

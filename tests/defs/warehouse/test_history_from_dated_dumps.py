@@ -5,33 +5,16 @@ the dumps with plain Python, and compared with the warehouse.
 
 from __future__ import annotations
 
-import copy
 import itertools
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from orchestration.lib.settings import Paths
 from tests.conftest import query
-from tests.dated_dumps import DAYS, Record, Series, locations
+from tests.dated_dumps import Record, Series, canonical, locations, versions_of
 
 # --- The independent reading -------------------------------------------------------
-
-
-def _canonical(record: Record) -> str:
-    bare = copy.deepcopy(record)
-    bare["derivedSection"]["miscInfoModule"].pop("versionHolder")
-    return json.dumps(bare, sort_keys=True)
-
-
-def versions_of(days: list[Record | None]) -> list[tuple[date, Record]]:
-    """(first day seen, record) for each run of one content."""
-    runs: list[tuple[date, Record]] = []
-    for day, record in zip(DAYS, days, strict=True):
-        if record is not None and (not runs or _canonical(runs[-1][1]) != _canonical(record)):
-            runs.append((day, record))
-    return runs
 
 
 def _get(record: Record, *path: str) -> Any:
@@ -239,7 +222,7 @@ def test_recruiting_status_matches(dated_history: tuple[Series, Paths]) -> None:
 def test_the_landing_grows_with_changes(dated_history: tuple[Series, Paths]) -> None:
     """A record is stored once per version; an observation once per day it was seen."""
     series, current = dated_history
-    contents = {(n, _canonical(r)) for n, days in series.items() for r in days if r is not None}
+    contents = {(n, canonical(r)) for n, days in series.items() for r in days if r is not None}
     seen = sum(r is not None for days in series.values() for r in days)
     assert query(
         current.landing,

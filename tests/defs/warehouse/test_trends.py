@@ -13,7 +13,15 @@ import pytest
 
 from orchestration.lib.settings import Paths
 from tests.conftest import query
-from tests.dated_dumps import DAYS, Record, Series, locations, nct
+from tests.dated_dumps import (
+    DAYS,
+    Record,
+    Series,
+    current,
+    locations,
+    record_on,
+    trial_status_on,
+)
 
 # Dimensions read here from the raw records (phase labels are the one left to dbt's tests).
 DIMENSIONS = ("all", "condition", "sponsor_class", "country", "us_state")
@@ -21,16 +29,6 @@ DIMENSIONS = ("all", "condition", "sponsor_class", "country", "us_state")
 
 def _calendar() -> list[date]:
     return [DAYS[0] + timedelta(days=n) for n in range((DAYS[-1] - DAYS[0]).days + 1)]
-
-
-def record_on(days: list[Record | None], day: date) -> Record | None:
-    """The record a trial had on a day: the last one seen on or before it."""
-    seen = [r for d, r in zip(DAYS, days, strict=True) if d <= day and r is not None]
-    return seen[-1] if seen else None
-
-
-def current(days: list[Record | None]) -> Record:
-    return next(r for r in reversed(days) if r is not None)
 
 
 def _site_key(site: Record) -> tuple:
@@ -128,8 +126,9 @@ def test_recruiting_activity_matches(dated_history: tuple[Series, Paths]) -> Non
             select period, period_start, dimension, segment, trials_recruiting, trials_opened,
                 trials_closed, sites_recruiting, sites_opened, sites_closed
             from main.recruiting_activity
-            where dimension in ('all', 'condition', 'sponsor_class', 'country', 'us_state')
+            where list_contains(?, dimension)
             """,
+            [list(DIMENSIONS)],
         )
     )
     expected = expected_activity(series)
@@ -137,17 +136,6 @@ def test_recruiting_activity_matches(dated_history: tuple[Series, Paths]) -> Non
     # The dumps move: trials and sites open and close after the first day.
     days = [row for row in expected if row[0] == "day" and row[2] == "all"]
     assert all(sum(row[i] for row in days) for i in (5, 6, 8, 9))
-
-
-def trial_status_on(series: Series, day: date) -> dict[str, str]:
-    statuses = {}
-    for nct_id, days in series.items():
-        record = record_on(days, day)
-        if record is None:
-            statuses[nct_id] = "NOT_YET_SEEN"
-        else:
-            statuses[nct_id] = record["protocolSection"]["statusModule"]["overallStatus"]
-    return statuses
 
 
 @pytest.mark.parametrize(
