@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install manifest run test lint format dev site docs emulator bench clean
+.PHONY: help install manifest run test lint format dev site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,6 +14,9 @@ SOURCE ?=
 AS_OF ?=
 PULL ?=
 PORT ?= 8765
+DASHBOARD_PORT ?= 2718
+# marimo asks PyPI for a newer version at start; there is no network to ask.
+export MARIMO_SKIP_UPDATE_CHECK := 1
 STUDIES ?= 20000
 CHANGED ?= 200
 
@@ -63,6 +66,14 @@ docs: manifest  ## dbt docs for the last build (run `make run` first) on http://
 		TRIALWATCH_LANDING=$(CURDIR)/data/landing.duckdb \
 		../$(BIN)/dbt docs generate --quiet --profiles-dir . \
 		&& ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
+
+dashboard: install  ## the recruiting-trends dashboard (notebooks/trends.py) on http://127.0.0.1:DASHBOARD_PORT
+	@test -f $${TRIALWATCH_WAREHOUSE:-$${TRIALWATCH_DATA_DIR:-data}/warehouse.duckdb} \
+		|| { echo "No warehouse yet: run 'make run' first." >&2; exit 1; }
+	$(BIN)/marimo run notebooks/trends.py --host 127.0.0.1 --port $(DASHBOARD_PORT) --headless --no-token
+
+notebooks: install  ## edit the notebooks (trends, explorer, quality) in marimo
+	$(BIN)/marimo edit notebooks --host 127.0.0.1 --port $(DASHBOARD_PORT) --no-token
 
 emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
 	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \

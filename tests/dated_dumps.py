@@ -185,3 +185,15 @@ def trial_status_on(series: Series, day: date) -> dict[str, str]:
         else:
             statuses[nct_id] = record["protocolSection"]["statusModule"]["overallStatus"]
     return statuses
+
+
+def _site_key(site: Record) -> tuple:
+    return tuple(site.get(k) for k in ("facility", "city", "state", "country"))
+
+
+def recruiting_sites(record: Record | None) -> set[tuple]:
+    """Sites recruiting in a record; a site listed twice counts as first listed."""
+    statuses: dict[tuple, str | None] = {}
+    for site in locations(record or {}):
+        statuses.setdefault(_site_key(site), site.get("status"))
+    return {key for key, status in statuses.items() if status == "RECRUITING"}

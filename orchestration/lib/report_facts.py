@@ -66,9 +66,8 @@ def gather(
                 count(*) filter (where not is_removed) as trials,
                 count(*) filter (where overall_status = 'RECRUITING' and not is_removed)
                     as trials_recruiting,
-                (select count(*) from main.trial_sites as s
-                 inner join main.trials as t using (nct_id)
-                 where s.site_status = 'RECRUITING' and not t.is_removed) as sites_recruiting,
+                (select count(*) from main.recruiting_status
+                 where level = 'site' and is_current and status = 'RECRUITING') as sites_recruiting,
                 count(*) filter (where first_seen > ? and first_seen <= ?) as trials_new,
                 count(*) filter (where last_changed > ? and last_changed <= ? and update_count > 0)
                     as trials_changed
@@ -101,8 +100,9 @@ def gather(
         newest = rows(
             """
             select nct_id, brief_title, phase, lead_sponsor_name, first_posted_date, first_seen,
-                (select count(*) from main.trial_sites as s
-                 where s.nct_id = t.nct_id and s.site_status = 'RECRUITING') as sites_recruiting
+                (select count(*) from main.recruiting_status as s
+                 where s.nct_id = t.nct_id and s.level = 'site' and s.is_current
+                    and s.status = 'RECRUITING') as sites_recruiting
             from main.trials as t
             where overall_status = 'RECRUITING' and not is_removed
             order by first_posted_date desc nulls last, nct_id

@@ -21,7 +21,7 @@ from tests.dated_dumps import (
     Record,
     Series,
     current,
-    locations,
+    recruiting_sites,
     trial_status_on,
     versions_of,
 )
@@ -44,9 +44,7 @@ def expected_headline(series: Series) -> dict[str, int]:
     return {
         "trials": len(trials),
         "trials_recruiting": sum(_status(r) == "RECRUITING" for r in trials),
-        "sites_recruiting": sum(
-            site.get("status") == "RECRUITING" for r in trials for site in locations(r)
-        ),
+        "sites_recruiting": sum(len(recruiting_sites(r)) for r in trials),
         "trials_new": sum(since < day <= AS_OF for day in first_seen.values()),
         "trials_changed": sum(len(v) > 1 and since < v[-1][0] <= AS_OF for v in versions),
     }

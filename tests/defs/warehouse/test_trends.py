@@ -5,13 +5,15 @@ over the dated dumps (tests/dated_dumps.py), the yearly long run over the sample
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
 from orchestration.lib.settings import Paths
+from orchestration.lib.trend_queries import TrendFilter, recruiting_by_day
 from tests.conftest import query
 from tests.dated_dumps import (
     DAYS,
@@ -20,6 +22,7 @@ from tests.dated_dumps import (
     current,
     locations,
     record_on,
+    recruiting_sites,
     trial_status_on,
 )
 
@@ -29,18 +32,6 @@ DIMENSIONS = ("all", "condition", "sponsor_class", "country", "us_state")
 
 def _calendar() -> list[date]:
     return [DAYS[0] + timedelta(days=n) for n in range((DAYS[-1] - DAYS[0]).days + 1)]
-
-
-def _site_key(site: Record) -> tuple:
-    return tuple(site.get(k) for k in ("facility", "city", "state", "country"))
-
-
-def recruiting_sites(record: Record | None) -> set[tuple]:
-    """Sites recruiting in a record; a site listed twice counts as first listed."""
-    statuses: dict[tuple, str | None] = {}
-    for site in locations(record or {}):
-        statuses.setdefault(_site_key(site), site.get("status"))
-    return {key for key, status in statuses.items() if status == "RECRUITING"}
 
 
 def trial_segments(record: Record) -> set[tuple[str, str]]:
@@ -227,3 +218,29 @@ def test_yearly_activity_matches_the_sample(yearly: dict, sample_records: list[R
     everything = [expected[(y, "all", "All trials")] for y in range(2000, last_year + 1)]
     assert sum(row[0] for row in everything) > 800  # nearly every sample trial posted since 2000
     assert max(row[4] for row in everything) > 100
+
+
+def test_dashboard_filters_combine(dated_history: tuple[Series, Paths]) -> None:
+    """A condition and a country together: trials in both, and only that country's sites."""
+    series, built = dated_history
+    terms = Counter(
+        segment for days in series.values() for segment in trial_segments(current(days))
+    )
+    condition = max((n, s[1]) for s, n in terms.items() if s[0] == "condition")[1]
+    chosen = {("condition", condition), ("country", "United States")}
+    expected = []
+    for day in _calendar():
+        trials = sites = 0
+        for days in series.values():
+            if not chosen <= trial_segments(current(days)):
+                continue
+            record = record_on(days, day)
+            trials += record is not None and (
+                record["protocolSection"]["statusModule"]["overallStatus"] == "RECRUITING"
+            )
+            sites += sum(key[3] == "United States" for key in recruiting_sites(record))
+        expected.append((day, trials, sites))
+    with duckdb.connect(str(built.warehouse), read_only=True) as con:
+        found = recruiting_by_day(con, TrendFilter(condition=condition, country="United States"))
+    assert found.rows() == expected
+    assert expected[-1][1] > 0 and expected[-1][2] > 0
