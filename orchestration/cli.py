@@ -57,6 +57,8 @@ def summary() -> str:
     lines += [
         f"Landing (every version ever loaded, run log, quarantine): {current.landing}",
         f"Query it: duckdb -readonly {current.warehouse}",
+        f"Site: {current.site} (make site); exports: {current.data_dir / 'exports'}",
+        f"Weekly reports: {current.reports} (one dated folder each); dashboard: make dashboard",
     ]
     return "\n".join(lines)
 
