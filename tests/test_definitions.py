@@ -35,3 +35,17 @@ def test_the_graph_runs_from_landing_to_publication() -> None:
     studies = dg.AssetKey(["staging", "stg_ctgov__studies"])
     upstream = {key.to_user_string() for key in graph.get(studies).parent_keys}
     assert upstream == {"ctgov/raw_studies", "ctgov/load_batches"}
+
+
+def test_the_weekly_report_comes_out_weekly_not_per_load() -> None:
+    from orchestration.definitions import defs
+
+    def assets_of(job: str) -> set[str]:
+        return {node.name for node in defs.resolve_job_def(job).nodes}
+
+    assert "weekly_report" in assets_of("everything")
+    assert "weekly_report" in assets_of("write_weekly_report")
+    assert "weekly_report" not in assets_of("daily_update") | assets_of("weekly_reconcile")
+    assert "parquet_exports" in assets_of("daily_update")
+    schedule = defs.resolve_schedule_def("write_weekly_report_schedule")
+    assert schedule.cron_schedule == "0 8 * * 1"

@@ -62,7 +62,7 @@ def weekly_report(context: dg.AssetExecutionContext, site: SiteResource) -> dg.M
 
 
 weekly_report_job = dg.define_asset_job(
-    "weekly_report", selection=[weekly_report], description="Write this week's report."
+    "write_weekly_report", selection=[weekly_report], description="Write this week's report."
 )
 weekly_report_schedule = dg.ScheduleDefinition(
     job=weekly_report_job,
