@@ -89,7 +89,10 @@ def test_quality_counts_stale_statuses(sample_warehouse: Paths, sample_records: 
         _status(r) == "UNKNOWN" for r in sample_records
     )
     assert found["stale"]["trials"].sum() == len(sample_records)
-    assert found["batches"]["status"].to_list() == ["succeeded"]
+    # Other tests may have loaded the sample into this warehouse again: each load is listed.
+    batches = found["batches"]
+    assert set(batches["status"]) == {"succeeded"}
+    assert set(batches["records_read"]) == {len(sample_records)}
     assert found["quarantined"].height == 0
 
 
