@@ -26,8 +26,8 @@ from tests.dated_dumps import (
     trial_status_on,
 )
 
-# Dimensions read here from the raw records (phase labels are the one left to dbt's tests).
-DIMENSIONS = ("all", "condition", "sponsor_class", "country", "us_state")
+DIMENSIONS = ("all", "condition", "phase", "sponsor_class", "country", "us_state")
+PHASES = {"NA": "Not Applicable", "EARLY_PHASE1": "Early Phase 1"}
 
 
 def _calendar() -> list[date]:
@@ -38,7 +38,15 @@ def trial_segments(record: Record) -> set[tuple[str, str]]:
     protocol = record["protocolSection"]
     sponsor = protocol.get("sponsorCollaboratorsModule", {}).get("leadSponsor", {})
     browse = record.get("derivedSection", {}).get("conditionBrowseModule", {})
-    found = {("all", "All trials"), ("sponsor_class", sponsor.get("class") or "Not given")}
+    phases = [
+        PHASES.get(p, p.replace("PHASE", "Phase "))
+        for p in protocol.get("designModule", {}).get("phases", [])
+    ]
+    found = {
+        ("all", "All trials"),
+        ("sponsor_class", sponsor.get("class") or "Not given"),
+        ("phase", "/".join(phases) or "No phase given"),
+    }
     found |= {
         ("condition", m["term"]) for m in browse.get("meshes", []) + browse.get("ancestors", [])
     }
@@ -174,9 +182,7 @@ def expected_years(records: list[Record], last_year: int) -> dict[tuple, tuple]:
         enrollment = (
             record["protocolSection"].get("designModule", {}).get("enrollmentInfo", {}).get("count")
         )
-        for segment in trial_segments(record) - {
-            s for s in trial_segments(record) if s[0] in ("country", "us_state")
-        }:
+        for segment in trial_segments(record):
             segments_seen.add(segment)
             for year in range(2000, last_year + 1):
                 row = counts[(year, *segment)]
@@ -205,7 +211,6 @@ def yearly(sample_warehouse: Paths) -> Iterator[dict[tuple, tuple]]:
         select year, dimension, segment, trials_first_posted, trials_starting, trials_started,
             trials_completed, trials_underway, enrollment_total, enrollment_median
         from main.trial_activity_by_year
-        where dimension in ('all', 'condition', 'sponsor_class')
         """,
     )
     yield {tuple(row[:3]): tuple(row[3:]) for row in rows}
