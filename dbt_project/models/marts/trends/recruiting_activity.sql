@@ -28,7 +28,9 @@ bounds as (
     from {{ ref('int_current_versions') }}
 ),
 
-trial_run_segments as (
+-- A trial counts in all its segments; a site in its trial's, except for country and
+-- US state, where its own location counts.
+run_segments as (
     select
         runs.level,
         runs.valid_from,
@@ -37,19 +39,7 @@ trial_run_segments as (
         segments.segment
     from runs
     inner join segments using (nct_id)
-    where runs.level = 'trial'
-),
-
-site_run_segments as (
-    select
-        runs.level,
-        runs.valid_from,
-        runs.valid_to,
-        segments.dimension,
-        segments.segment
-    from runs
-    inner join segments using (nct_id)
-    where runs.level = 'site' and segments.dimension not in ('country', 'us_state')
+    where runs.level = 'trial' or segments.dimension not in ('country', 'us_state')
 
     union all
 
@@ -72,12 +62,6 @@ site_run_segments as (
         state as segment
     from runs
     where level = 'site' and country = 'United States' and state is not null
-),
-
-run_segments as (
-    select * from trial_run_segments
-    union all
-    select * from site_run_segments
 ),
 
 -- Each run starts on its valid_from and ends on its valid_to (recruiting on days
