@@ -40,6 +40,10 @@ def _edit(series: Series, nct_id: str, from_day: int, change: Callable[[Record],
         series[nct_id][day] = record
 
 
+def overall_status(record: Record) -> str | None:
+    return record["protocolSection"]["statusModule"].get("overallStatus")
+
+
 def locations(record: Record) -> list[Record]:
     return record["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
 
@@ -183,7 +187,7 @@ def trial_status_on(series: Series, day: date) -> dict[str, str]:
         if record is None:
             statuses[nct_id] = "NOT_YET_SEEN"
         else:
-            statuses[nct_id] = record["protocolSection"]["statusModule"]["overallStatus"]
+            statuses[nct_id] = overall_status(record)
     return statuses
 
 

@@ -8,14 +8,16 @@ the numbers it headlines are kept (``headline``) so the next report can compare.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from orchestration.lib.query_rows import rows
 from orchestration.lib.site_feed import status_label
+from orchestration.lib.trend_queries import watched_days
 
 NEWEST_TRIALS = 10
 TOP_SEGMENTS = 8
@@ -37,12 +39,12 @@ class ReportFacts:
     conditions_recruiting: list[dict[str, Any]]
     countries_recruiting: list[dict[str, Any]]
     yearly: list[dict[str, Any]]
-    quality: dict[str, Any] = field(default_factory=dict)
+    quality: dict[str, Any]
 
 
 def last_load(warehouse: Path) -> date:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        (day,) = con.execute("select max(last_observed_on) from main.trials").fetchone()
+        _, day = watched_days(con)
     if day is None:
         raise ValueError(f"{warehouse} holds no trials: nothing to report on")
     return day
@@ -54,13 +56,8 @@ def gather(
     """Everything the report shows for ``as_of``, given the previous report's date and headline."""
     since = previous[0] if previous else as_of - timedelta(days=7)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-
-        def rows(sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-            cursor = con.execute(sql, params or [])
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
         headline = rows(
+            con,
             """
             select
                 count(*) filter (where not is_removed) as trials,
@@ -76,6 +73,7 @@ def gather(
             [since, as_of, since, as_of],
         )[0]
         transitions = rows(
+            con,
             """
             select from_status, to_status, trials
             from status_transitions(?, ?)
@@ -88,6 +86,7 @@ def gather(
             row["from_label"] = _status_text(row["from_status"])
             row["to_label"] = _status_text(row["to_status"])
         changes_by_category = rows(
+            con,
             """
             select category, count(*) as changes, count(distinct nct_id) as trials
             from main.trial_changes
@@ -98,6 +97,7 @@ def gather(
             [since, as_of],
         )
         newest = rows(
+            con,
             """
             select nct_id, brief_title, phase, lead_sponsor_name, first_posted_date, first_seen,
                 (select count(*) from main.recruiting_status as s
@@ -111,6 +111,7 @@ def gather(
             [NEWEST_TRIALS],
         )
         weekly = rows(
+            con,
             """
             select period_start as week, trials_recruiting, trials_opened, trials_closed,
                 sites_recruiting, sites_opened, sites_closed
@@ -120,17 +121,18 @@ def gather(
             """,
             [as_of],
         )
-        conditions = _top_segments(rows, "condition", as_of)
-        countries = _top_segments(rows, "country", as_of)
+        conditions = _top_segments(con, "condition", as_of)
+        countries = _top_segments(con, "country", as_of)
         yearly = rows(
+            con,
             """
             select year, trials_first_posted, trials_started, trials_completed, trials_underway
             from main.trial_activity_by_year
             where dimension = 'all'
             order by year
-            """
+            """,
         )
-        quality = _quality(rows, since, as_of)
+        quality = _quality(con, since, as_of)
     return ReportFacts(
         as_of=as_of,
         since=since,
@@ -152,9 +154,12 @@ def _status_text(code: str) -> str:
     return special.get(code) or status_label(code) or code
 
 
-def _top_segments(rows: Any, dimension: str, as_of: date) -> list[dict[str, Any]]:
+def _top_segments(
+    con: duckdb.DuckDBPyConnection, dimension: str, as_of: date
+) -> list[dict[str, Any]]:
     """The segments with the most recruiting on the last day, with their counts."""
     return rows(
+        con,
         """
         select segment, trials_recruiting, sites_recruiting, trials_opened, sites_opened
         from main.recruiting_activity
@@ -171,8 +176,9 @@ def _top_segments(rows: Any, dimension: str, as_of: date) -> list[dict[str, Any]
     )
 
 
-def _quality(rows: Any, since: date, as_of: date) -> dict[str, Any]:
+def _quality(con: duckdb.DuckDBPyConnection, since: date, as_of: date) -> dict[str, Any]:
     counts = rows(
+        con,
         """
         select
             (select count(*) from main.quarantine) as quarantined,
@@ -188,12 +194,13 @@ def _quality(rows: Any, since: date, as_of: date) -> dict[str, Any]:
         [since, as_of, as_of, STALLED_AFTER_DAYS],
     )[0]
     issues = rows(
+        con,
         """
         select issue, count(*) as occurrences, count(distinct nct_id) as trials
         from main.load_issues
         group by issue
         order by occurrences desc, issue
         limit 10
-        """
+        """,
     )
     return {**{key: int(value) for key, value in counts.items()}, "issues": issues}

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from orchestration.lib import report_charts
 from orchestration.lib.report_facts import ReportFacts
+from orchestration.lib.site_feed import day_label
+from orchestration.lib.site_render import environment
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "report_templates"
 HEADLINE_LABELS = (
     ("trials", "trials in the registry"),
     ("trials_recruiting", "trials recruiting"),
@@ -59,13 +59,6 @@ def previous_report(reports: Path, as_of: date) -> tuple[date, dict[str, int]] |
 
 
 def render_html(facts: ReportFacts, site_url: str) -> str:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     charts = {
         "weekly": report_charts.recruiting_over_time(facts.weekly_recruiting),
         "conditions": report_charts.recruiting_by_segment(
@@ -76,15 +69,19 @@ def render_html(facts: ReportFacts, site_url: str) -> str:
         ),
         "long_run": report_charts.long_run(facts.yearly),
     }
-    return env.get_template("report.html.j2").render(
-        facts=facts,
-        site_url=site_url,
-        headline_labels=HEADLINE_LABELS,
-        # vl-convert's SVG is markup we generate; the registry text in it is escaped.
-        charts={name: Markup(report_charts.to_svg(chart)) for name, chart in charts.items()},
-        day=lambda d: f"{d:%b} {d.day}, {d.year}",
-        number=lambda n: f"{n:,}",
-        delta=lambda n: f"{n:+,}" if n else "no change",
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            facts=facts,
+            site_url=site_url,
+            headline_labels=HEADLINE_LABELS,
+            # vl-convert's SVG is markup we generate; the registry text in it is escaped.
+            charts={name: Markup(report_charts.to_svg(chart)) for name, chart in charts.items()},
+            day=day_label,
+            number=lambda n: f"{n:,}",
+            delta=lambda n: f"{n:+,}" if n else "no change",
+        )
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from orchestration.lib.plain_language import Writer
+from orchestration.lib.query_rows import rows
 
 SCHEMA_VERSION = 1
 REGISTRY_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
@@ -83,7 +84,7 @@ def slug(text: str) -> str:
 def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
     times = "time" if update_count == 1 else "times"
     return (
-        f"First seen {_day(first_seen)} · Last updated {_day(last_changed)}"
+        f"First seen {day_label(first_seen)} · Last updated {day_label(last_changed)}"
         f" · Updated {update_count} {times}"
     )
 
@@ -91,7 +92,7 @@ def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
 def build_documents(warehouse: Path, writer: Writer) -> tuple[list[dict], list[dict]]:
     """Trial documents and condition documents, from the published warehouse."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        trials = _rows(con, TRIALS)
+        trials = rows(con, TRIALS)
         listed = _grouped(con, CONDITIONS_AS_LISTED)
         terms = _grouped(con, CONDITION_TERMS)
         interventions = _grouped(con, INTERVENTIONS)
@@ -223,18 +224,13 @@ def _condition_documents(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(by_slug.values(), key=lambda c: c["slug"])
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(con, sql):
+    for row in rows(con, sql):
         out[row["nct_id"]].append(row)
     return out
 
 
-def _day(day: date) -> str:
+def day_label(day: date) -> str:
+    """A day as pages and reports write it: "Jun 24, 2026"."""
     return f"{day:%b} {day.day}, {day.year}"

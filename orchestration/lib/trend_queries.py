@@ -54,9 +54,7 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     def values(sql: str) -> list[str]:
         return [value for (value,) in con.execute(sql).fetchall()]
 
-    first_day, last_day = con.execute(
-        "select min(first_seen), max(last_observed_on) from main.trials"
-    ).fetchone()
+    first_day, last_day = watched_days(con)
     return {
         "conditions": values(
             "select distinct mesh_term from main.conditions where trial_count > 1 order by 1"
@@ -72,11 +70,19 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+def watched_days(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
+    """The first and the last day the warehouse loaded."""
+    # fetchall, not fetchone: DuckDB refuses more work on a connection with rows unread.
+    (days,) = con.execute(
+        "select min(first_seen), max(last_observed_on) from main.trials"
+    ).fetchall()
+    return days
+
+
 def recruiting_by_day(con: duckdb.DuckDBPyConnection, chosen: TrendFilter) -> pl.DataFrame:
     """Trials and trial sites recruiting on each day from ``start`` to ``stop``."""
-    options = filter_options(con)
-    start = chosen.start or options["first_day"]
-    stop = chosen.stop or options["last_day"]
+    first_day, last_day = watched_days(con)
+    start, stop = chosen.start or first_day, chosen.stop or last_day
     return _frame(
         con,
         f"""
@@ -139,7 +145,7 @@ def trials_by_year(con: duckdb.DuckDBPyConnection, chosen: TrendFilter) -> pl.Da
         group by years.year
         order by years.year
         """,
-        {**chosen.parameters(), "stop": chosen.stop or filter_options(con)["last_day"]},
+        {**chosen.parameters(), "stop": chosen.stop or watched_days(con)[1]},
     )
 
 

@@ -18,19 +18,15 @@ from orchestration.lib.settings import Paths
 from tests.browser import chromium
 from tests.dated_dumps import (
     DAYS,
-    Record,
     Series,
     current,
+    overall_status,
     recruiting_sites,
     trial_status_on,
     versions_of,
 )
 
 AS_OF = DAYS[-1]
-
-
-def _status(record: Record) -> str:
-    return record["protocolSection"]["statusModule"]["overallStatus"]
 
 
 def expected_headline(series: Series) -> dict[str, int]:
@@ -43,7 +39,7 @@ def expected_headline(series: Series) -> dict[str, int]:
     versions = [versions_of(days) for days in series.values()]
     return {
         "trials": len(trials),
-        "trials_recruiting": sum(_status(r) == "RECRUITING" for r in trials),
+        "trials_recruiting": sum(overall_status(r) == "RECRUITING" for r in trials),
         "sites_recruiting": sum(len(recruiting_sites(r)) for r in trials),
         "trials_new": sum(since < day <= AS_OF for day in first_seen.values()),
         "trials_changed": sum(len(v) > 1 and since < v[-1][0] <= AS_OF for v in versions),
@@ -64,7 +60,7 @@ def test_the_headline_matches_the_dumps(dated_history: tuple[Series, Paths], rep
 
 def _newest_recruiting(series: Series) -> list[str]:
     recruiting = [current(days) for days in series.values()]
-    recruiting = [r for r in recruiting if _status(r) == "RECRUITING"]
+    recruiting = [r for r in recruiting if overall_status(r) == "RECRUITING"]
     recruiting.sort(
         key=lambda r: (
             r["protocolSection"]["statusModule"]["studyFirstPostDateStruct"]["date"],

@@ -21,6 +21,7 @@ from tests.dated_dumps import (
     Series,
     current,
     locations,
+    overall_status,
     record_on,
     recruiting_sites,
     trial_status_on,
@@ -82,9 +83,7 @@ def expected_activity(series: Series) -> set[tuple]:
         before_trial, before_sites = False, set()
         for day in calendar:
             record = record_on(days, day)
-            trial = record is not None and (
-                record["protocolSection"]["statusModule"].get("overallStatus") == "RECRUITING"
-            )
+            trial = record is not None and overall_status(record) == "RECRUITING"
             sites = recruiting_sites(record)
             later = day > calendar[0]
             moves = [(segments, 0, trial, before_trial)]
@@ -240,9 +239,7 @@ def test_dashboard_filters_combine(dated_history: tuple[Series, Paths]) -> None:
             if not chosen <= trial_segments(current(days)):
                 continue
             record = record_on(days, day)
-            trials += record is not None and (
-                record["protocolSection"]["statusModule"]["overallStatus"] == "RECRUITING"
-            )
+            trials += record is not None and overall_status(record) == "RECRUITING"
             sites += sum(key[3] == "United States" for key in recruiting_sites(record))
         expected.append((day, trials, sites))
     with duckdb.connect(str(built.warehouse), read_only=True) as con:
