@@ -17,8 +17,9 @@ PORT ?= 8765
 DASHBOARD_PORT ?= 2718
 # marimo asks PyPI for a newer version at start; there is no network to ask.
 export MARIMO_SKIP_UPDATE_CHECK := 1
-STUDIES ?= 20000
-CHANGED ?= 200
+STUDIES ?= 10000
+CHANGED ?= 1000
+RECORD ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,9 +80,8 @@ emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry
 	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \
 		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
 
-bench: manifest  ## benchmarks (results go in docs/benchmarks.md): a daily full dump of STUDIES= with CHANGED= changed
-	$(BIN)/python -m benchmarks.daily_load --studies $(STUDIES) --changed $(CHANGED)
-	$(BIN)/python -m benchmarks.daily_load --studies $(STUDIES) --changed $(CHANGED) --warehouse
+bench: manifest  ## time each stage of a full load of STUDIES= and a daily update of CHANGED= (RECORD=1: into docs/benchmarks.md)
+	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) $(if $(RECORD),--record)
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster data/site data/cache dbt_project/target

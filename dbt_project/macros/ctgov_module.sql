@@ -1,9 +1,30 @@
+{#- The parts of a study record the staging models read, by the column that holds
+    each in stg_ctgov__study_modules, which parses every record once for all of them. -#}
+{% macro ctgov_modules() -%}
+    {{ return({
+        'has_results': '$.hasResults',
+        'version_holder': '$.derivedSection.miscInfoModule.versionHolder',
+        'identification_module': '$.protocolSection.identificationModule',
+        'status_module': '$.protocolSection.statusModule',
+        'sponsor_collaborators_module': '$.protocolSection.sponsorCollaboratorsModule',
+        'description_module': '$.protocolSection.descriptionModule',
+        'conditions_module': '$.protocolSection.conditionsModule',
+        'design_module': '$.protocolSection.designModule',
+        'arms_interventions_module': '$.protocolSection.armsInterventionsModule',
+        'outcomes_module': '$.protocolSection.outcomesModule',
+        'eligibility_module': '$.protocolSection.eligibilityModule',
+        'contacts_locations_module': '$.protocolSection.contactsLocationsModule',
+        'condition_browse_module': '$.derivedSection.conditionBrowseModule',
+    }) }}
+{%- endmacro %}
+
 {#- The staging models' source CTE: one module of each landed study version, as JSON
-    extracted once, so the fields below read from the small module and not the record. -#}
+    already split out of the record, so the fields below parse only the module. -#}
 {% macro ctgov_module(json_path) -%}
+    {%- set column = (ctgov_modules().items() | selectattr(1, 'equalto', json_path) | first)[0] -%}
     select
         nct_id,
         content_hash,
-        record -> '{{ json_path }}' as module
-    from {{ landed('raw_studies') }} as raw_studies
+        {{ column }} as module
+    from {{ ref('stg_ctgov__study_modules') }}
 {%- endmacro %}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -68,12 +68,12 @@ def read_dump(source: str | Path) -> Iterator[RawRecord]:
 
 
 def _read_file(path: Path, label: str, top_level: bool) -> Iterator[RawRecord]:
+    if is_zip(path):
+        yield from _read_zip(path, label)
+        return
     with path.open("rb") as raw:
         head = raw.read(4)
         raw.seek(0)
-        if head in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC):
-            yield from _read_zip(path, label)
-            return
         if head[:2] == _GZIP_MAGIC:
             name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
             with gzip.open(raw) as stream:
@@ -83,16 +83,30 @@ def _read_file(path: Path, label: str, top_level: bool) -> Iterator[RawRecord]:
 
 
 def _read_zip(path: Path, label: str) -> Iterator[RawRecord]:
+    yield from read_zip_members(path, label, zip_members(path))
+
+
+def zip_members(path: Path) -> list[str]:
+    """The dump files inside a zip, in a stable order (the zip's own is not sorted)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DumpError(f"cannot read zip {path}: {exc} (truncated or not a zip?)") from exc
+    return sorted(
+        info.filename
+        for info in infos
+        if not info.is_dir() and info.filename.lower().endswith(_DUMP_SUFFIXES)
+    )
+
+
+def read_zip_members(path: Path, label: str, names: Iterable[str]) -> Iterator[RawRecord]:
+    """The records of some members of a zip: a part of the dump that one worker can read."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise DumpError(f"cannot read zip {path}: {exc} (truncated or not a zip?)") from exc
     with archive:
-        names = sorted(
-            info.filename
-            for info in archive.infolist()
-            if not info.is_dir() and info.filename.lower().endswith(_DUMP_SUFFIXES)
-        )
         for name in names:
             member_label = f"{label}!{name}"
             try:
@@ -106,6 +120,11 @@ def _read_zip(path: Path, label: str) -> Iterator[RawRecord]:
                 data = gzip.decompress(data)
                 name = name[:-3]
             yield from _read_stream(io.BytesIO(data), name, member_label, top_level=False)
+
+
+def is_zip(path: Path) -> bool:
+    with path.open("rb") as raw:
+        return raw.read(4) in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)
 
 
 def _read_stream(stream: IO[bytes], name: str, label: str, top_level: bool) -> Iterator[RawRecord]:

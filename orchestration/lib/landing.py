@@ -27,6 +27,7 @@ or quarantine row the landing already holds.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from orchestration.lib.dump_reader import DumpError, RawRecord, read_dump
-from orchestration.lib.records import Rejected, Study, classify
+from orchestration.lib.classify_pool import classified_chunks, classify_all
+from orchestration.lib.dump_reader import DumpError, RawRecord
+from orchestration.lib.records import Rejected, Study
 
 SCHEMA = """
 create table if not exists load_batches (
@@ -141,6 +143,10 @@ class LoadResult:
     quarantined: int = 0
     issues: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    # Where the time went: reading and parsing records (waiting on the workers that do
+    # it, when they do), and writing them to the landing.
+    parse_seconds: float = 0.0
+    write_seconds: float = 0.0
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -166,6 +172,7 @@ def land_dump(
     as_of: date | None = None,
     batch_size: int = CHUNK_SIZE,
     progress: Callable[[LoadResult], None] | None = None,
+    workers: int | None = None,
 ) -> LoadResult:
     """Land every record of a dump, all or nothing; raise DumpError if it cannot be read."""
     con = connect(landing)
@@ -173,17 +180,16 @@ def land_dump(
         discard_interrupted(con)
         result = start_batch(con, str(source), as_of)
         try:
-            chunk: list[RawRecord] = []
-            for raw in read_dump(source):
-                chunk.append(raw)
-                if len(chunk) >= batch_size:
-                    land_chunk(con, result, chunk)
-                    chunk = []
-                    if progress:
-                        progress(result)
-            land_chunk(con, result, chunk)
-            if progress:
-                progress(result)
+            chunks = classified_chunks(source, as_of, result.started.date(), batch_size, workers)
+            while True:
+                waited = time.perf_counter()
+                chunk = next(chunks, None)
+                result.parse_seconds += time.perf_counter() - waited
+                if chunk is None:
+                    break
+                land_classified(con, result, *chunk)
+                if progress:
+                    progress(result)
             if result.records_read == 0:
                 raise DumpError(f"no records in dump {source}")
             if result.quarantined == result.records_read:
@@ -222,18 +228,24 @@ def land_chunk(
     also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> None:
     """Classify and land some records in one transaction (with ``also``, run inside it)."""
-    studies: list[Study] = []
-    rejected: list[Rejected] = []
-    for raw in records:
-        result.records_read += 1
-        item = classify(raw, result.as_of, result.started.date())
-        if isinstance(item, Study):
-            studies.append(item)
-        else:
-            rejected.append(item)
-            result.quarantine_reasons[item.reason] = (
-                result.quarantine_reasons.get(item.reason, 0) + 1
-            )
+    started = time.perf_counter()
+    studies, rejected = classify_all(records, result.as_of, result.started.date())
+    result.parse_seconds += time.perf_counter() - started
+    land_classified(con, result, studies, rejected, also)
+
+
+def land_classified(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    studies: list[Study],
+    rejected: list[Rejected],
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> None:
+    """Land classified records in one transaction (with ``also``, run inside it)."""
+    started = time.perf_counter()
+    result.records_read += len(studies) + len(rejected)
+    for item in rejected:
+        result.quarantine_reasons[item.reason] = result.quarantine_reasons.get(item.reason, 0) + 1
     con.begin()
     try:
         _flush(con, result, studies, rejected)
@@ -243,6 +255,7 @@ def land_chunk(
         con.rollback()
         raise
     con.commit()
+    result.write_seconds += time.perf_counter() - started
 
 
 def finish_batch(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:

@@ -106,6 +106,9 @@ def ctgov_landing(
         "observations_new": load.observations_new,
         "quarantined": load.quarantined,
         "issues": load.issues,
+        # Seconds reading and parsing the dump, and writing the landing (benchmarks/).
+        "parse_s": round(load.parse_seconds, 2),
+        "write_s": round(load.write_seconds, 2),
         **extra,
         "landing": dg.MetadataValue.path(str(landing.path())),
     }

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from ahocorasick_rs import AhoCorasick
 
 from orchestration.defs.site.assets import site_feed, site_pages
 from orchestration.lib.plain_language import (
@@ -65,12 +66,19 @@ def identifies(value: str) -> bool:
 
 
 def leaked(root: Path, details: list[str]) -> set[str]:
-    """Files under ``root`` holding any of ``details`` (case-insensitive)."""
-    needles = [d.lower() for d in details]
+    """Files under ``root`` holding any of ``details`` (case-insensitive).
+
+    One Aho-Corasick automaton finds every detail in one pass over a file: a site of
+    600,000 pages against hundreds of thousands of contact details stays linear.
+    """
+    needles = sorted({d.lower() for d in details})
+    if not needles:
+        return set()
+    automaton = AhoCorasick(needles)
     found = set()
     for path in root.rglob("*"):
         if path.is_file():
             text = path.read_text(errors="ignore").lower()
-            if any(needle in text for needle in needles):
+            if automaton.find_matches_as_indexes(text):
                 found.add(path.relative_to(root).as_posix())
     return found

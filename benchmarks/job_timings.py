@@ -1,0 +1,75 @@
+"""Run one Dagster job in this process and write how long each of its steps took.
+
+The scale benchmark starts this as a child process, so that it can watch the memory
+of the whole process tree (Dagster, dbt and what they start) from outside:
+
+    python -m benchmarks.job_timings everything --source DUMP --as-of DATE --out FILE.json
+
+The JSON holds the run's wall time, each step's time, the landing's own split
+(reading and parsing against writing), and the dbt nodes' times from run_results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from orchestration.lib.settings import DBT_PROJECT_DIR
+
+
+def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    from orchestration.definitions import defs
+
+    imported = time.perf_counter() - started
+    result = defs.resolve_job_def(job).execute_in_process(
+        run_config={
+            "ops": {"ctgov_landing": {"config": {"source": source, "as_of": as_of}}},
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        },
+        raise_on_error=True,
+    )
+    steps: dict[str, float] = {}
+    landing: dict[str, Any] = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS":
+            steps[event.step_key] = event.event_specific_data.duration_ms / 1000
+        if event.event_type_value == "ASSET_MATERIALIZATION" and event.step_key == "ctgov_landing":
+            metadata = event.event_specific_data.materialization.metadata
+            landing = {key: value.value for key, value in metadata.items() if key.endswith("_s")}
+    return {
+        "job": job,
+        "wall_s": time.perf_counter() - started,
+        "import_s": imported,
+        "steps": steps,
+        "landing": landing,
+        "dbt_nodes": dbt_nodes(result.run_id),
+    }
+
+
+def dbt_nodes(run_id: str) -> dict[str, float]:
+    """Each dbt node's execution time in this run (dagster-dbt names its target by run)."""
+    targets = sorted(
+        (DBT_PROJECT_DIR / "target").glob(f"warehouse_models-{run_id[:7]}-*/run_results.json")
+    )
+    if not targets:
+        return {}
+    results = json.loads(targets[-1].read_text())["results"]
+    return {r["unique_id"]: r["execution_time"] for r in results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("job")
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--as-of", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    args.out.write_text(json.dumps(run_job(args.job, args.source, args.as_of), indent=1))
+
+
+if __name__ == "__main__":
+    main()

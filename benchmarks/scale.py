@@ -1,0 +1,227 @@
+"""Benchmark: the whole pipeline at registry scale, stage by stage.
+
+For ``--studies`` N it generates (once, kept in ``data/bench/dumps``) a bulk-download
+zip of N studies and a daily dump of ``--changed`` studies, then in a fresh data
+folder runs:
+
+1. the full load: the ``everything`` job on the zip (land, every dbt model and test,
+   history, publish, site, alerts, exports, report);
+2. the daily update: the ``daily_update`` job on the day after's dump.
+
+Each runs in a child process while this one samples the resident memory of the
+whole process tree (Dagster, dbt, the load's workers). It prints, and with
+``--record`` writes into docs/benchmarks.md, each stage's time, the peak memory and
+the size on disk of the landing, the warehouse and the site.
+
+    .venv/bin/python -m benchmarks.scale --studies 100000 --record
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from benchmarks.dump_generator import Generator, daily_dump, full_dump
+from orchestration.lib.settings import REPO_ROOT
+
+BENCH_DIR = REPO_ROOT / "data" / "bench"
+RESULTS = REPO_ROOT / "docs" / "benchmarks.md"
+# dbt nodes whose time counts as history rather than as the other models.
+HISTORY_MODELS = ("int_trial_versions", "trial_versions", "trial_changes", "recruiting_status")
+# (stage, the job steps whose time it is); landing and dbt are split further below.
+STEPS = {
+    "publish": ("published_warehouse",),
+    "site feed": ("site_feed", "site_pages"),
+    "alerts": ("subscriptions", "alert_digests"),
+    "exports": ("parquet_exports",),
+    "report": ("weekly_report",),
+}
+
+
+@dataclass
+class Run:
+    """One job's figures."""
+
+    wall_s: float
+    peak_rss: int
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+class TreeMemory:
+    """Samples the summed resident memory of a process and its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        self.peak = 0
+        self._root = psutil.Process(pid)
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            # A process may end between being listed and being measured.
+            with contextlib.suppress(psutil.Error):
+                for process in [self._root, *self._root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        total += process.memory_info().rss
+            self.peak = max(self.peak, total)
+            self._stop.wait(self._every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_job(job: str, data_dir: Path, source: Path, as_of: str) -> Run:
+    out = data_dir / f"timings-{job}.json"
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "benchmarks.job_timings", job, "--source", str(source)),
+            *("--as-of", as_of, "--out", str(out)),
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "TRIALWATCH_DATA_DIR": str(data_dir)},
+    )
+    memory = TreeMemory(child.pid)
+    code = child.wait()
+    peak = memory.stop()
+    if code:
+        raise SystemExit(f"{job} failed (exit {code})")
+    timings = json.loads(out.read_text())
+    return Run(time.perf_counter() - started, peak, stages(timings))
+
+
+def stages(timings: dict[str, Any]) -> dict[str, float]:
+    """The job's time by stage; dbt's step is shared by its nodes' busy time."""
+    steps: dict[str, float] = timings["steps"]
+    out = {
+        "unpack and parse": timings["landing"].get("parse_s", 0.0),
+        "raw landing": steps.get("ctgov_landing", 0.0) - timings["landing"].get("parse_s", 0.0),
+    }
+    nodes: dict[str, float] = timings["dbt_nodes"]
+    busy = {"dbt models": 0.0, "history": 0.0, "dbt tests": 0.0}
+    for unique_id, seconds in nodes.items():
+        kind, *_, name = unique_id.split(".")
+        if kind in ("test", "unit_test"):
+            busy["dbt tests"] += seconds
+        elif name in HISTORY_MODELS:
+            busy["history"] += seconds
+        else:
+            busy["dbt models"] += seconds
+    total_busy = sum(busy.values()) or 1.0
+    for name, seconds in busy.items():
+        out[name] = steps.get("warehouse_models", 0.0) * seconds / total_busy
+    for stage, keys in STEPS.items():
+        out[stage] = sum(steps.get(key, 0.0) for key in keys)
+    out["checks and start-up"] = timings["wall_s"] - sum(out.values())
+    return out
+
+
+def sizes(data_dir: Path) -> dict[str, int]:
+    def du(path: Path) -> int:
+        if path.is_file():
+            return path.stat().st_size
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+    return {
+        "landing": du(data_dir / "landing.duckdb"),
+        "warehouse": du(data_dir / "warehouse.duckdb"),
+        "site": du(data_dir / "site"),
+    }
+
+
+def report(args: argparse.Namespace, generated: float, full: Run, daily: Run, disk: dict) -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO_ROOT
+    ).stdout.strip()
+    machine = (
+        f"{psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB, "
+        f"{platform.python_implementation()} {platform.python_version()}"
+    )
+    names = list(dict.fromkeys([*full.stages, *daily.stages]))
+    rows = [
+        f"| {name} | {full.stages.get(name, 0):.1f} | {daily.stages.get(name, 0):.1f} |"
+        for name in names
+    ]
+    lines = [
+        f"<!-- bench:{args.studies} -->",
+        f"### {args.studies:,} studies",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, commit `{commit}`:",
+        f"`make bench STUDIES={args.studies} CHANGED={args.changed}`"
+        f" (dumps generated in {generated:.0f} s, kept for reruns).",
+        "",
+        f"| seconds | full load | daily update ({args.changed:,} changed) |",
+        "| --- | ---: | ---: |",
+        *rows,
+        f"| **total (wall)** | **{full.wall_s:.1f}** | **{daily.wall_s:.1f}** |",
+        f"| peak memory, process tree | {full.peak_rss / 2**30:.2f} GB"
+        f" | {daily.peak_rss / 2**30:.2f} GB |",
+        "",
+        f"On disk after both: landing {disk['landing'] / 2**20:,.0f} MB, warehouse"
+        f" {disk['warehouse'] / 2**20:,.0f} MB, site {disk['site'] / 2**20:,.0f} MB.",
+        f"<!-- /bench:{args.studies} -->",
+    ]
+    return "\n".join(lines)
+
+
+def record(block: str, studies: int) -> None:
+    """Put the block in docs/benchmarks.md, replacing the last one for the same size."""
+    text = RESULTS.read_text()
+    pattern = re.compile(rf"<!-- bench:{studies} -->.*?<!-- /bench:{studies} -->", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.replace("<!-- bench:end -->", f"{block}\n\n<!-- bench:end -->")
+    RESULTS.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--studies", type=int, default=10_000)
+    parser.add_argument("--changed", type=int, default=1_000)
+    parser.add_argument("--record", action="store_true", help="write into docs/benchmarks.md")
+    args = parser.parse_args()
+    generator = Generator()
+    dumps = BENCH_DIR / "dumps" / f"{args.studies}-changed-{args.changed}-seed-{generator.seed}"
+    started = time.perf_counter()
+    day_0, day_1 = dumps / "day-0.zip", dumps / "day-1.zip"
+    if not day_0.exists():
+        full_dump(day_0, args.studies, generator)
+    if not day_1.exists():
+        daily_dump(day_1, 1, args.studies, args.changed, generator)
+    generated = time.perf_counter() - started
+    data_dir = BENCH_DIR / f"run-{args.studies}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    full = run_job("everything", data_dir, day_0, generator.base_day.isoformat())
+    print(f"full load: {full.wall_s:.1f} s", flush=True)
+    next_day = (generator.base_day + timedelta(days=1)).isoformat()
+    daily = run_job("daily_update", data_dir, day_1, next_day)
+    block = report(args, generated, full, daily, sizes(data_dir))
+    print(block)
+    if args.record:
+        record(block, args.studies)
+
+
+if __name__ == "__main__":
+    main()

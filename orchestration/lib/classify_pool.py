@@ -1,0 +1,95 @@
+"""Read, parse and validate a dump's records in chunks, on every core when it pays.
+
+Inflating, parsing and validating are most of a load's work. For the bulk download
+(one zip, one file per study) each worker process opens the zip itself and handles
+its own share of the members, so those steps run on every core and the parent only
+writes what comes back. Other forms (API pages, JSON Lines, arrays) stream through
+one process: they are small, or arrive no faster than they are fetched.
+
+Chunks come back in the dump's order, with at most two per worker in flight, so
+memory stays flat however large the dump.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+from orchestration.lib.dump_reader import (
+    RawRecord,
+    is_zip,
+    read_dump,
+    read_zip_members,
+    zip_members,
+)
+from orchestration.lib.records import Rejected, Study, classify
+
+Chunk = tuple[list[Study], list[Rejected]]
+
+
+def default_workers() -> int:
+    """``TRIALWATCH_LOAD_WORKERS``, else one per core."""
+    return int(os.environ.get("TRIALWATCH_LOAD_WORKERS", os.cpu_count() or 1))
+
+
+def classified_chunks(
+    source: str | Path,
+    as_of: date | None,
+    load_date: date,
+    size: int,
+    workers: int | None = None,
+) -> Iterator[Chunk]:
+    """Every record of a dump, classified, ``size`` records per chunk."""
+    path = Path(source)
+    workers = default_workers() if workers is None else workers
+    if workers > 1 and path.is_file() and is_zip(path):
+        names = zip_members(path)
+        # Starting workers costs about a second: not worth it for a small zip.
+        if len(names) > 2 * size:
+            yield from _in_workers(path, names, as_of, load_date, size, workers)
+            return
+    chunk: list[RawRecord] = []
+    for raw in read_dump(source):
+        chunk.append(raw)
+        if len(chunk) >= size:
+            yield classify_all(chunk, as_of, load_date)
+            chunk = []
+    yield classify_all(chunk, as_of, load_date)
+
+
+def classify_all(records: Iterable[RawRecord], as_of: date | None, load_date: date) -> Chunk:
+    studies: list[Study] = []
+    rejected: list[Rejected] = []
+    for raw in records:
+        item = classify(raw, as_of, load_date)
+        (studies if isinstance(item, Study) else rejected).append(item)
+    return studies, rejected
+
+
+def _in_workers(
+    path: Path, names: list[str], as_of: date | None, load_date: date, size: int, workers: int
+) -> Iterator[Chunk]:
+    # Spawned, not forked: the parent holds DuckDB and Dagster threads a fork would copy.
+    context = multiprocessing.get_context("spawn")
+    parts = (names[start : start + size] for start in range(0, len(names), size))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[Future[Chunk]] = deque()
+        try:
+            for part in parts:
+                pending.append(pool.submit(_classify_members, path, part, as_of, load_date))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            # A failed or abandoned load stops the workers instead of finishing the dump.
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _classify_members(path: Path, names: list[str], as_of: date | None, load_date: date) -> Chunk:
+    return classify_all(read_zip_members(path, path.name, names), as_of, load_date)
