@@ -18,10 +18,9 @@
     }) }}
 {%- endmacro %}
 
-{#- The staging models' source CTE: one module of each landed study version, as JSON
-    already split out of the record, so the fields below parse only the module. -#}
-{% macro ctgov_module(json_path) -%}
-    {%- set column = (ctgov_modules().items() | selectattr(1, 'equalto', json_path) | first)[0] -%}
+{#- The staging models' source CTE: one module of each landed study version (a column
+    of stg_ctgov__study_modules), so the fields below parse only the small module. -#}
+{% macro ctgov_module(column) -%}
     select
         nct_id,
         content_hash,

@@ -2,7 +2,7 @@
 -- study version (relation 'direct') and their ancestors in the MeSH tree
 -- (relation 'ancestor').
 with source as (
-    {{ ctgov_module('$.derivedSection.conditionBrowseModule') }}
+    {{ ctgov_module('condition_browse_module') }}
 ),
 
 terms as (

@@ -1,7 +1,7 @@
 -- protocolSection.conditionsModule.conditions: each condition as the registrant
 -- wrote it, one row per study version and position.
 with source as (
-    {{ ctgov_module('$.protocolSection.conditionsModule') }}
+    {{ ctgov_module('conditions_module') }}
 )
 
 select

@@ -1,7 +1,7 @@
 -- Central contacts (location_ordinal null) and site contacts of each study version.
 -- Personal data: modelled for completeness, never published.
 with source as (
-    {{ ctgov_module('$.protocolSection.contactsLocationsModule') }}
+    {{ ctgov_module('contacts_locations_module') }}
 ),
 
 central_contacts as (

@@ -1,6 +1,6 @@
 -- protocolSection.descriptionModule, one row per study version.
 with source as (
-    {{ ctgov_module('$.protocolSection.descriptionModule') }}
+    {{ ctgov_module('description_module') }}
 )
 
 select

@@ -1,6 +1,6 @@
 -- protocolSection.designModule, one row per study version.
 with source as (
-    {{ ctgov_module('$.protocolSection.designModule') }}
+    {{ ctgov_module('design_module') }}
 )
 
 select

@@ -1,7 +1,7 @@
 -- protocolSection.eligibilityModule, one row per study version. Ages are kept as
 -- the registry writes them and converted to years.
 with source as (
-    {{ ctgov_module('$.protocolSection.eligibilityModule') }}
+    {{ ctgov_module('eligibility_module') }}
 ),
 
 fields as (

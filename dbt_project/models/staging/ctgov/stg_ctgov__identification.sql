@@ -1,6 +1,6 @@
 -- protocolSection.identificationModule, one row per study version.
 with source as (
-    {{ ctgov_module('$.protocolSection.identificationModule') }}
+    {{ ctgov_module('identification_module') }}
 )
 
 select

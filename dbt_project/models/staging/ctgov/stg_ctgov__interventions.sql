@@ -1,7 +1,7 @@
 -- protocolSection.armsInterventionsModule.interventions, one row per study version
 -- and position.
 with source as (
-    {{ ctgov_module('$.protocolSection.armsInterventionsModule') }}
+    {{ ctgov_module('arms_interventions_module') }}
 ),
 
 interventions as (

@@ -2,7 +2,7 @@
 -- lists, in the registry's order. status is null where the registry gives none
 -- (it gives site status only while a study is in a recruiting-type state).
 with source as (
-    {{ ctgov_module('$.protocolSection.contactsLocationsModule') }}
+    {{ ctgov_module('contacts_locations_module') }}
 ),
 
 locations as (

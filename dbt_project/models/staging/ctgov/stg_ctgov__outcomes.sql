@@ -1,7 +1,7 @@
 -- protocolSection.outcomesModule: the primary and secondary outcomes of each study
 -- version, in the registry's order.
 with source as (
-    {{ ctgov_module('$.protocolSection.outcomesModule') }}
+    {{ ctgov_module('outcomes_module') }}
 ),
 
 primary_outcomes as (

@@ -1,7 +1,7 @@
 -- protocolSection.sponsorCollaboratorsModule: the lead sponsor (ordinal 0) and each
 -- collaborator (ordinal 1..n), one row each per study version.
 with source as (
-    {{ ctgov_module('$.protocolSection.sponsorCollaboratorsModule') }}
+    {{ ctgov_module('sponsor_collaborators_module') }}
 ),
 
 lead_sponsors as (

@@ -1,7 +1,7 @@
 -- protocolSection.statusModule, one row per study version. Partial dates keep a
 -- date (the first day of their period) and a precision: day, month or year.
 with source as (
-    {{ ctgov_module('$.protocolSection.statusModule') }}
+    {{ ctgov_module('status_module') }}
 ),
 
 fields as (
