@@ -1,7 +1,19 @@
 -- Central contacts (location_ordinal null) and site contacts of each study version.
 -- Personal data: modelled for completeness, never published.
+-- Read into typed structs in one pass (from_json), as stg_ctgov__locations is.
 with source as (
-    {{ ctgov_module('contacts_locations_module') }}
+    select
+        nct_id,
+        content_hash,
+        from_json(
+            module,
+            '{"centralContacts": [{"role": "VARCHAR", "name": "VARCHAR", "phone": "VARCHAR",
+                                   "phoneExt": "VARCHAR", "email": "VARCHAR"}],
+              "locations": [{"contacts": [{"role": "VARCHAR", "name": "VARCHAR",
+                                           "phone": "VARCHAR", "phoneExt": "VARCHAR",
+                                           "email": "VARCHAR"}]}]}'
+        ) as module
+    from ({{ ctgov_module('contacts_locations_module') }}) as contacts_locations
 ),
 
 central_contacts as (
@@ -12,8 +24,7 @@ central_contacts as (
         contact.ordinal,
         contact.item
     from source,
-        unnest(json_extract(source.module, '$.centralContacts[*]'))
-        with ordinality as contact (item, ordinal)
+        unnest(source.module['centralContacts']) with ordinality as contact (item, ordinal)
 ),
 
 locations as (
@@ -23,8 +34,7 @@ locations as (
         location.ordinal as location_ordinal,
         location.item
     from source,
-        unnest(json_extract(source.module, '$.locations[*]'))
-        with ordinality as location (item, ordinal)
+        unnest(source.module['locations']) with ordinality as location (item, ordinal)
 ),
 
 site_contacts as (
@@ -35,8 +45,7 @@ site_contacts as (
         contact.ordinal,
         contact.item
     from locations,
-        unnest(json_extract(locations.item, '$.contacts[*]'))
-        with ordinality as contact (item, ordinal)
+        unnest(locations.item['contacts']) with ordinality as contact (item, ordinal)
 ),
 
 contacts as (
@@ -46,13 +55,13 @@ contacts as (
 )
 
 select
-    nct_id,
-    content_hash,
-    location_ordinal,
+    contacts.nct_id,
+    contacts.content_hash,
+    contacts.location_ordinal,
     ordinal::integer as ordinal,
-    item ->> 'role' as contact_role,
-    item ->> 'name' as contact_name,
-    item ->> 'phone' as phone,
-    item ->> 'phoneExt' as phone_ext,
-    item ->> 'email' as email
+    item.role as contact_role,
+    item.name as contact_name,
+    item.phone,
+    item.phoneext as phone_ext,
+    item.email
 from contacts
