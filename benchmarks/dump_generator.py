@@ -67,10 +67,14 @@ class Generator:
             return [line for line in handle if line.strip()]
 
     @cached_property
+    def parsed(self) -> list[dict[str, Any]]:
+        """The templates parsed once, to read from (``study`` parses its own copy)."""
+        return [orjson.loads(text) for text in self.templates]
+
+    @cached_property
     def statuses(self) -> tuple[list[str], list[int]]:
         counts = Counter(
-            _get(orjson.loads(t), "protocolSection", "statusModule", "overallStatus")
-            for t in self.templates
+            _get(t, "protocolSection", "statusModule", "overallStatus") for t in self.parsed
         )
         names = sorted(name for name in counts if name)
         return names, list(itertools.accumulate(counts[n] for n in names))
@@ -79,10 +83,10 @@ class Generator:
     def site_pool(self) -> tuple[list[dict[str, Any]], list[float]]:
         """Every distinct sample site, with Zipf weights so that a few are very common."""
         seen: dict[tuple, dict[str, Any]] = {}
-        for text in self.templates:
-            for site in _locations(orjson.loads(text)) or []:
+        for template in self.parsed:
+            for site in _locations(template) or []:
                 key = (site.get("facility"), site.get("city"), site.get("country"))
-                seen.setdefault(key, {k: v for k, v in site.items() if k not in _SITE_PRIVATE})
+                seen.setdefault(key, {k: v for k, v in site.items() if k not in _TRIAL_OWN})
         sites = list(seen.values())
         random.Random(self.seed).shuffle(sites)
         return sites, list(itertools.accumulate(1 / rank for rank in range(1, len(sites) + 1)))
@@ -145,7 +149,8 @@ class Generator:
         return record
 
 
-_SITE_PRIVATE = ("contacts", "status")
+# What a pooled site leaves behind with the trial it came from: its contacts and status.
+_TRIAL_OWN = ("contacts", "status")
 
 
 @cache
