@@ -22,6 +22,13 @@ all or nothing: every row carries its batch id, readers (the dbt staging models)
 only the rows of succeeded batches, a failed load deletes its rows, and a load killed
 outright is cleaned up by the next one. Reloading a dump adds no record, observation
 or quarantine row the landing already holds.
+
+The cost of a chunk must not grow with the landing, or a 600,000-study load slows
+as it goes. So the versions already landed are read once, into a set, and each
+chunk is checked against it in memory (not joined against every row landed); an
+observation made earlier by another load is removed once, set-wise, when the load
+finishes; and DuckDB checkpoints once per gigabyte of log, not after every chunk
+(each checkpoint rewrites the row group being filled).
 """
 
 from __future__ import annotations
@@ -125,6 +132,7 @@ BATCHED_TABLES = (
     "load_issues",
 )
 LANDING_MEMORY = "512MB"
+CHECKPOINT_EVERY = "1GB"
 # Records per committed chunk: about 16 MB of JSON text at the registry's average size.
 CHUNK_SIZE = 1_000
 # Quarantined text is kept for diagnosis, not for replay: cap what one bad record costs.
@@ -147,6 +155,10 @@ class LoadResult:
     # it, when they do), and writing them to the landing.
     parse_seconds: float = 0.0
     write_seconds: float = 0.0
+    # What the load has landed or found landed: every version's content hash (it is
+    # unique to a study, whose record holds its id), and this load's observations.
+    known_versions: set[str] | None = field(default=None, repr=False)
+    observed: set[tuple[str, date]] = field(default_factory=set, repr=False)
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -160,6 +172,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         config={
             "memory_limit": os.environ.get("TRIALWATCH_LANDING_MEMORY", LANDING_MEMORY),
             "preserve_insertion_order": False,
+            "checkpoint_threshold": CHECKPOINT_EVERY,
         },
     )
     con.execute(SCHEMA)
@@ -259,7 +272,30 @@ def land_classified(
 
 
 def finish_batch(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """Drop observations another load already holds, count what is new, and publish."""
+    con.begin()
+    con.execute(
+        """
+        delete from raw_observations as n
+        using raw_observations as o
+        where n.batch_id = $batch_id and o.batch_id <> $batch_id
+            and o.nct_id = n.nct_id and o.content_hash = n.content_hash
+            and o.observed_on = n.observed_on
+        """,
+        {"batch_id": result.batch_id},
+    )
+    # Counted from the tables, so a resumed pull counts what its first run landed too.
+    result.versions_new, result.observations_new, result.issues = con.execute(
+        """
+        select
+            (select count(*) from raw_studies where batch_id = $batch_id),
+            (select count(*) from raw_observations where batch_id = $batch_id),
+            (select count(*) from load_issues where batch_id = $batch_id)
+        """,
+        {"batch_id": result.batch_id},
+    ).fetchone()
     _log_end(con, result, "succeeded", None)
+    con.commit()
 
 
 def fail_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, error: BaseException) -> None:
@@ -304,53 +340,46 @@ def _flush(
     rejected: list[Rejected],
 ) -> None:
     params = {"batch_id": result.batch_id, "now": result.started}
-    if studies:
+    if result.known_versions is None:
+        result.known_versions = {
+            h for (h,) in con.execute("select content_hash from raw_studies").fetchall()
+        }
+    new: list[Study] = []
+    observed: list[tuple[str, str, date]] = []
+    for study in studies:
+        if study.content_hash not in result.known_versions:
+            result.known_versions.add(study.content_hash)
+            new.append(study)
+        if (study.content_hash, study.observed_on) not in result.observed:
+            result.observed.add((study.content_hash, study.observed_on))
+            observed.append((study.nct_id, study.content_hash, study.observed_on))
+    if new:
         _register(
             con,
             "incoming",
             ("nct_id", "content_hash", "record", "observed_on", "source_file", "source_position"),
-            [
-                (s.nct_id, s.content_hash, s.text, s.observed_on, s.source, s.position)
-                for s in studies
-            ],
+            [(s.nct_id, s.content_hash, s.text, s.observed_on, s.source, s.position) for s in new],
         )
-        result.versions_new += _insert_new(
-            con,
-            """
-            insert into raw_studies
-            select distinct on (i.nct_id, i.content_hash)
-                i.nct_id, i.content_hash, i.record, i.observed_on,
-                $batch_id, i.source_file, i.source_position, $now
-            from incoming as i
-            anti join raw_studies as r using (nct_id, content_hash)
-            order by i.nct_id, i.content_hash, i.observed_on
-            """,
+        con.execute(
+            "insert into raw_studies select nct_id, content_hash, record, observed_on,"
+            " $batch_id, source_file, source_position, $now from incoming",
             params,
         )
-        result.observations_new += _insert_new(
-            con,
-            """
-            insert into raw_observations
-            select distinct i.nct_id, i.content_hash, i.observed_on, $batch_id
-            from incoming as i
-            anti join raw_observations as o using (nct_id, content_hash, observed_on)
-            """,
-            params,
+    if observed:
+        _register(con, "seen", ("nct_id", "content_hash", "observed_on"), observed)
+        con.execute(
+            "insert into raw_observations select nct_id, content_hash, observed_on, $batch_id"
+            " from seen",
+            {"batch_id": result.batch_id},
         )
-    issues = [
-        (s.nct_id, s.content_hash, i.path, i.value, i.message) for s in studies for i in s.issues
-    ]
+    # A version's findings depend on its record alone: they land with the version.
+    issues = [(s.nct_id, s.content_hash, i.path, i.value, i.message) for s in new for i in s.issues]
     if issues:
         _register(con, "found", ("nct_id", "content_hash", "path", "value", "issue"), issues)
-        result.issues += _insert_new(
-            con,
-            """
-            insert into load_issues
-            select distinct $batch_id, f.nct_id, f.content_hash, f.path, f.value, f.issue
-            from found as f
-            anti join load_issues as l using (nct_id, content_hash, path)
-            """,
-            params,
+        con.execute(
+            "insert into load_issues select distinct $batch_id, nct_id, content_hash, path,"
+            " value, issue from found",
+            {"batch_id": result.batch_id},
         )
     if rejected:
         _register(
@@ -363,8 +392,7 @@ def _flush(
             ],
         )
         result.quarantined += len(rejected)
-        _insert_new(
-            con,
+        con.execute(
             """
             insert into quarantine
             select distinct on (b.source_file, b.source_position, b.raw_hash)
@@ -381,13 +409,6 @@ def _register(
 ) -> None:
     """Expose rows to SQL as a view named ``name`` (an Arrow table, no copy into DuckDB)."""
     con.register(name, pa.table(dict(zip(columns, zip(*rows, strict=True), strict=True))))
-
-
-def _insert_new(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
-    """Run an insert with the parameters it names; return how many rows it added."""
-    used = {name: value for name, value in params.items() if f"${name}" in sql}
-    (count,) = con.execute(sql, used).fetchone()
-    return count
 
 
 def _log_end(

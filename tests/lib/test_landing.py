@@ -47,6 +47,36 @@ def test_the_same_versions_on_a_new_date_are_observations_not_versions(tmp_path:
     assert query(landing, "select count(*) from raw_studies") == [(909,)]
 
 
+def test_a_version_repeated_across_chunks_and_loads_lands_once(
+    tmp_path: Path, sample_records: list[dict]
+) -> None:
+    """Chunks are checked against what earlier chunks and earlier loads landed."""
+    landing = tmp_path / "landing.duckdb"
+    early = tmp_path / "early.jsonl"
+    early.write_text("".join(json.dumps(r) + "\n" for r in sample_records[:5]))
+    land_dump(landing, early, as_of=date(2026, 6, 24))
+    # Records 3..9, then 0..9 again: three chunks of 7 hold each version twice or more.
+    repeated = sample_records[3:10] + sample_records[:10]
+    dump = tmp_path / "repeated.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in repeated))
+    load = land_dump(landing, dump, as_of=date(2026, 6, 24), batch_size=7)
+    assert load.records_read == 17
+    assert (load.versions_new, load.observations_new) == (5, 5)
+    assert query(
+        landing,
+        "select count(*), count(distinct content_hash) from raw_studies",
+    ) == [(10, 10)]
+    assert query(
+        landing,
+        "select count(*), count(distinct (content_hash, observed_on)) from raw_observations",
+    ) == [(10, 10)]
+    # The issues of a version come with it, once.
+    assert query(
+        landing,
+        "select count(*) from (select distinct nct_id, content_hash, path from load_issues)",
+    ) == query(landing, "select count(*) from load_issues")
+
+
 def test_bad_records_are_quarantined_and_the_rest_lands(
     tmp_path: Path, sample_records: list[dict]
 ) -> None:
