@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from statistics import median
 from typing import Any, Protocol
 
 import textstat
@@ -130,10 +129,6 @@ class DeterministicWriter:
 def readability_grade(text: str) -> float:
     """Flesch-Kincaid grade level of a text."""
     return float(textstat.flesch_kincaid_grade(text))
-
-
-def median_grade(texts: list[str]) -> float:
-    return median(readability_grade(t) for t in texts) if texts else 0.0
 
 
 def _people(trial: dict[str, Any]) -> str:

@@ -8,7 +8,6 @@ from these documents, and a web front end can read them instead. Nothing from th
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 
 from orchestration.lib.plain_language import Writer
 from orchestration.lib.query_rows import rows
@@ -117,8 +117,9 @@ def build_documents(warehouse: Path, writer: Writer) -> tuple[list[dict], list[d
     return documents, _condition_documents(documents)
 
 
-def canonical_json(document: Any) -> str:
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=1, default=str)
+def canonical_json(document: Any) -> bytes:
+    """A document's bytes: sorted keys, so the same document is always the same file."""
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2, default=str)
 
 
 def _trial_document(

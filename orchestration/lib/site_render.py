@@ -2,16 +2,20 @@
 
 Jinja2 escapes every value (HTML and XML alike), so registry text is always text.
 Nothing depends on the time of the build: the same documents give the same bytes,
-which is what lets ``SiteOutput`` rewrite only what changed.
+which is what lets ``SiteOutput`` rewrite only what changed. A trial's or condition's
+page and Atom feed are remade only when its feed document is newer than they are,
+unless the templates, this module or the settings changed since the last render (the
+render stamp), which remakes every page.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from orchestration.lib.plain_language import DISCLAIMER
@@ -21,6 +25,7 @@ from orchestration.lib.site_output import SiteOutput
 TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
 # Folders of pages whose files are all generated: what a build does not produce goes.
 PAGE_FOLDERS = ("trials", "conditions", "feeds")
+RENDER_STAMP = "render-stamp.txt"
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,9 @@ def read_feed(root: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The trial and condition documents ``write_feed`` wrote."""
 
     def documents(folder: str) -> list[dict[str, Any]]:
-        return [json.loads(p.read_text()) for p in sorted((root / "feed" / folder).glob("*.json"))]
+        return [
+            orjson.loads(p.read_bytes()) for p in sorted((root / "feed" / folder).glob("*.json"))
+        ]
 
     return documents("trials"), documents("conditions")
 
@@ -73,19 +80,32 @@ def render_pages(
     env = environment()
     base = settings.base_url.rstrip("/") + "/"
     common = {"disclaimer": DISCLAIMER, "signup_url": settings.signup_url}
+    stamp = render_stamp(settings)
+    stamp_path = output.root / RENDER_STAMP
+    same_render = stamp_path.exists() and stamp_path.read_text() == stamp
+
+    def remake(page: str, document: str) -> bool:
+        return not (same_render and output.keep_if_newer(page, document))
+
     output.write("site.css", (TEMPLATES / "site.css").read_bytes())
     trial_page = env.get_template("trial.html.j2")
     for trial in trials:
-        output.write(trial["path"], trial_page.render(trial=trial, root="../", **common))
-        output.write(f"feeds/trials/{trial['nct_id']}.xml", _trial_feed(env, trial, base))
+        document = f"feed/trials/{trial['nct_id']}.json"
+        if remake(trial["path"], document):
+            page = trial_page.render(trial=trial, root="../", **common)
+            output.write(trial["path"], page, made_now=True)
+        atom = f"feeds/trials/{trial['nct_id']}.xml"
+        if remake(atom, document):
+            output.write(atom, _trial_feed(env, trial, base), made_now=True)
     condition_page = env.get_template("condition.html.j2")
     for condition in conditions:
-        output.write(
-            condition["path"], condition_page.render(condition=condition, root="../", **common)
-        )
-        output.write(
-            f"feeds/conditions/{condition['slug']}.xml", _condition_feed(env, condition, base)
-        )
+        document = f"feed/conditions/{condition['slug']}.json"
+        if remake(condition["path"], document):
+            page = condition_page.render(condition=condition, root="../", **common)
+            output.write(condition["path"], page, made_now=True)
+        atom = f"feeds/conditions/{condition['slug']}.xml"
+        if remake(atom, document):
+            output.write(atom, _condition_feed(env, condition, base), made_now=True)
     output.write(
         "conditions/index.html",
         env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
@@ -100,6 +120,16 @@ def render_pages(
     output.write("sitemap.xml", _sitemap(env, trials, conditions, base))
     for folder in PAGE_FOLDERS:
         output.remove_stale(folder)
+    output.write(RENDER_STAMP, stamp)
+
+
+def render_stamp(settings: SiteSettings) -> str:
+    """What every page depends on besides its document: templates, this code, settings."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in [*sorted(TEMPLATES.iterdir()), Path(__file__)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(repr((settings, DISCLAIMER)).encode())
+    return digest.hexdigest() + "\n"
 
 
 def search_index(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import html5lib
@@ -118,3 +119,37 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
     for feed in [*tmp_path.rglob("*.xml")]:
         root = ET.parse(feed).getroot()  # well-formed despite the CDATA-breaking text
         assert SCRIPT in "".join(root.itertext()) or feed.name == "sitemap.xml"
+
+
+def test_pages_are_remade_when_their_document_or_the_render_changes(tmp_path: Path) -> None:
+    trials, conditions = _hostile_documents()
+    settings = SiteSettings(base_url="https://example.org/", signup_url="/subscribe")
+    write_feed(trials, conditions, SiteOutput(tmp_path))
+    render_pages(trials, conditions, SiteOutput(tmp_path), settings)
+    page = tmp_path / trials[0]["path"]
+    rendered = page.read_text()
+    # A page newer than its document is kept as it is: not even rendered again.
+    page.write_text("kept")
+    again = SiteOutput(tmp_path)
+    render_pages(trials, conditions, again, settings)
+    assert page.read_text() == "kept"
+    assert trials[0]["path"] not in again.written
+    # A newer document remakes its page and Atom feed, and nothing else.
+    trials[0]["title"] = "A new title"
+    changed = SiteOutput(tmp_path)
+    write_feed(trials, conditions, changed)
+    render_pages(trials, conditions, changed, settings)
+    nct_id = trials[0]["nct_id"]
+    assert sorted(changed.written) == [
+        f"feed/trials/{nct_id}.json",
+        f"feeds/trials/{nct_id}.xml",
+        trials[0]["path"],
+    ]
+    assert "A new title" in page.read_text()
+    # Other settings remake every page, though no document changed.
+    page.write_text("kept")
+    moved = SiteOutput(tmp_path)
+    render_pages(trials, conditions, moved, replace(settings, base_url="https://elsewhere.org/"))
+    assert page.read_text() != "kept"
+    assert "https://elsewhere.org/" in (tmp_path / f"feeds/trials/{nct_id}.xml").read_text()
+    assert rendered != page.read_text()

@@ -4,7 +4,6 @@ import dagster as dg
 
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
-from orchestration.lib.plain_language import median_grade
 from orchestration.lib.settings import paths
 from orchestration.lib.site_feed import build_documents
 from orchestration.lib.site_output import SiteOutput
@@ -27,7 +26,6 @@ def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mater
         f"{len(output.written)} files written, {output.unchanged} unchanged, "
         f"{len(output.removed)} removed"
     )
-    summaries = [t["plain"]["summary"] for t in trials]
     return dg.MaterializeResult(
         metadata={
             "trials": len(trials),
@@ -35,7 +33,6 @@ def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mater
             "files_written": len(output.written),
             "files_unchanged": output.unchanged,
             "files_removed": len(output.removed),
-            "median_summary_grade": round(median_grade(summaries), 2),
             "path": dg.MetadataValue.path(str(current.site / "feed")),
         }
     )
