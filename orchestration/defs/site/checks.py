@@ -1,11 +1,13 @@
 """Checks on what the site publishes: readable summaries, and no contact details."""
 
+import random
 import re
 import statistics
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import orjson
 from ahocorasick_rs import AhoCorasick
 
 from orchestration.defs.site.assets import site_feed, site_pages
@@ -14,7 +16,6 @@ from orchestration.lib.plain_language import (
     readability_grade,
 )
 from orchestration.lib.settings import paths
-from orchestration.lib.site_render import read_feed
 
 CONTACT_DETAILS = """
     select distinct value from (
@@ -24,16 +25,26 @@ CONTACT_DETAILS = """
 """
 
 
+# A median over this many summaries is within a few hundredths of a grade of the whole
+# site's; grading each of 600,000 would take minutes.
+GRADED_SAMPLE = 20_000
+
+
 @dg.asset_check(asset=site_feed, description="The median summary reads at grade 8 or below.")
 def summaries_are_plain() -> dg.AssetCheckResult:
-    trials, _ = read_feed(paths().site)
-    grades = [readability_grade(t["plain"]["summary"]) for t in trials]
+    documents = sorted((paths().site / "feed" / "trials").glob("*.json"))
+    if len(documents) > GRADED_SAMPLE:
+        documents = random.Random(0).sample(documents, GRADED_SAMPLE)
+    grades = [
+        readability_grade(orjson.loads(path.read_bytes())["plain"]["summary"]) for path in documents
+    ]
     median = statistics.median(grades) if grades else 0.0
     return dg.AssetCheckResult(
         passed=median <= READABILITY_TARGET,
         metadata={
             "median_flesch_kincaid_grade": round(median, 2),
             "target": READABILITY_TARGET,
+            "summaries_graded": len(grades),
             "share_at_or_below_target": round(
                 sum(g <= READABILITY_TARGET for g in grades) / max(len(grades), 1), 3
             ),

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 import textstat
 
+from orchestration.defs.site import checks
 from orchestration.defs.site.assets import site_feed, site_pages
 from orchestration.defs.site.checks import no_contact_details_published, summaries_are_plain
 from orchestration.defs.site.resources import SiteResource
@@ -124,6 +125,19 @@ def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Paths) -> None
     assert result.metadata["median_flesch_kincaid_grade"].value == pytest.approx(
         median(grades), abs=0.01
     )
+    assert result.metadata["summaries_graded"].value == len(trials) == 909
+
+
+def test_a_large_site_is_graded_on_a_sample(
+    sample_warehouse: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trials, _ = read_feed(sample_warehouse.site)
+    whole = median(textstat.flesch_kincaid_grade(t["plain"]["summary"]) for t in trials)
+    monkeypatch.setattr(checks, "GRADED_SAMPLE", 300)
+    with data_dir(sample_warehouse.data_dir):
+        result = summaries_are_plain()
+    assert result.metadata["summaries_graded"].value == 300
+    assert result.metadata["median_flesch_kincaid_grade"].value == pytest.approx(whole, abs=0.5)
 
 
 def test_a_rebuild_rewrites_only_what_changed(sample_warehouse: Paths, tmp_path: Path) -> None:
