@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ import duckdb
 import orjson
 
 from orchestration.lib.plain_language import Writer
-from orchestration.lib.query_rows import rows
 
 SCHEMA_VERSION = 1
 REGISTRY_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
@@ -89,32 +88,42 @@ def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
     )
 
 
-def build_documents(warehouse: Path, writer: Writer) -> tuple[list[dict], list[dict]]:
-    """Trial documents and condition documents, from the published warehouse."""
+def trial_documents(warehouse: Path, writer: Writer) -> Iterator[dict[str, Any]]:
+    """Each trial's document, in ``nct_id`` order, from the published warehouse.
+
+    Every query is read in ``nct_id`` order and walked in step with the trials, so
+    memory holds one trial's rows at a time, not the registry's sites and changes.
+    """
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        trials = rows(con, TRIALS)
-        listed = _grouped(con, CONDITIONS_AS_LISTED)
-        terms = _grouped(con, CONDITION_TERMS)
-        interventions = _grouped(con, INTERVENTIONS)
-        sites = _grouped(con, SITES)
-        contact_roles = _grouped(con, CENTRAL_CONTACT_ROLES)
-        changes = _grouped(con, CHANGES)
-    documents = []
-    for trial in trials:
-        nct_id = trial["nct_id"]
-        facts = {
-            **trial,
-            "conditions_as_listed": [c["condition_name"] for c in listed[nct_id]],
-            "interventions": [
-                {"type": i["intervention_type"], "name": i["name"], "description": i["description"]}
-                for i in interventions[nct_id]
-            ],
-        }
-        plain = writer.write(facts)
-        documents.append(
-            _trial_document(facts, plain.as_dict(), terms, sites, contact_roles, changes)
-        )
-    return documents, _condition_documents(documents)
+        listed = _AlignedRows(con, CONDITIONS_AS_LISTED)
+        terms = _AlignedRows(con, CONDITION_TERMS)
+        interventions = _AlignedRows(con, INTERVENTIONS)
+        sites = _AlignedRows(con, SITES)
+        contact_roles = _AlignedRows(con, CENTRAL_CONTACT_ROLES)
+        changes = _AlignedRows(con, CHANGES)
+        for trial in _stream(con.cursor(), TRIALS):
+            nct_id = trial["nct_id"]
+            facts = {
+                **trial,
+                "conditions_as_listed": [c["condition_name"] for c in listed.of(nct_id)],
+                "interventions": [
+                    {
+                        "type": i["intervention_type"],
+                        "name": i["name"],
+                        "description": i["description"],
+                    }
+                    for i in interventions.of(nct_id)
+                ],
+            }
+            plain = writer.write(facts).as_dict()
+            yield _trial_document(
+                facts,
+                plain,
+                terms.of(nct_id),
+                sites.of(nct_id),
+                contact_roles.of(nct_id),
+                changes.of(nct_id),
+            )
 
 
 def canonical_json(document: Any) -> bytes:
@@ -125,10 +134,10 @@ def canonical_json(document: Any) -> bytes:
 def _trial_document(
     trial: dict[str, Any],
     plain: dict[str, Any],
-    terms: dict[str, list[dict]],
-    sites: dict[str, list[dict]],
-    contact_roles: dict[str, list[dict]],
-    changes: dict[str, list[dict]],
+    terms: list[dict],
+    sites: list[dict],
+    contact_roles: list[dict],
+    changes: list[dict],
 ) -> dict[str, Any]:
     nct_id = trial["nct_id"]
     return {
@@ -165,7 +174,7 @@ def _trial_document(
                     # the MeSH id keeps two terms that read alike apart
                     "slug": f"{slug(t['mesh_term'])}-{t['mesh_id'].lower()}",
                 }
-                for t in terms[nct_id]
+                for t in terms
             ],
             "as_listed": trial["conditions_as_listed"],
         },
@@ -180,28 +189,32 @@ def _trial_document(
                 "status": {"code": s["site_status"], "label": status_label(s["site_status"])},
                 "contact": MASKED_CONTACT,
             }
-            for s in sites[nct_id]
+            for s in sites
         ],
         "contacts": [
             {
                 "role": (c["contact_role"] or "CONTACT").replace("_", " ").capitalize(),
                 "details": MASKED_CONTACT,
             }
-            for c in contact_roles[nct_id]
+            for c in contact_roles
         ],
         "recent_changes": [
             {"date": c["changed_on"].isoformat(), "sentence": c["sentence"]}
-            for c in changes[nct_id][:RECENT_CHANGES]
+            for c in changes[:RECENT_CHANGES]
         ],
         "is_removed": trial["is_removed"],
     }
 
 
-def _condition_documents(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_slug: dict[str, dict[str, Any]] = {}
-    for trial in trials:
+class ConditionDocuments:
+    """Condition documents gathered from trial documents as they stream past."""
+
+    def __init__(self) -> None:
+        self._by_slug: dict[str, dict[str, Any]] = {}
+
+    def add(self, trial: dict[str, Any]) -> None:
         for term in trial["conditions"]["normalized"]:
-            condition = by_slug.setdefault(
+            condition = self._by_slug.setdefault(
                 term["slug"],
                 {
                     "schema_version": SCHEMA_VERSION,
@@ -222,14 +235,38 @@ def _condition_documents(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "last_updated": trial["history"]["last_updated"],
                 }
             )
-    return sorted(by_slug.values(), key=lambda c: c["slug"])
+
+    def documents(self) -> list[dict[str, Any]]:
+        return sorted(self._by_slug.values(), key=lambda c: c["slug"])
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows(con, sql):
-        out[row["nct_id"]].append(row)
-    return out
+class _AlignedRows:
+    """A query's rows in ``nct_id`` order, handed out one trial at a time.
+
+    Trials are asked for in ascending order; rows of ids never asked for (there are
+    none in a consistent warehouse) are passed over.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+        self._rows = _stream(con.cursor(), sql)
+        self._next = next(self._rows, None)
+
+    def of(self, nct_id: str) -> list[dict[str, Any]]:
+        while self._next is not None and self._next["nct_id"] < nct_id:
+            self._next = next(self._rows, None)
+        found = []
+        while self._next is not None and self._next["nct_id"] == nct_id:
+            found.append(self._next)
+            self._next = next(self._rows, None)
+        return found
+
+
+def _stream(cursor: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, Any]]:
+    cursor.execute(sql)
+    columns = [column[0] for column in cursor.description]
+    while batch := cursor.fetchmany(10_000):
+        for values in batch:
+            yield dict(zip(columns, values, strict=True))
 
 
 def day_label(day: date) -> str:

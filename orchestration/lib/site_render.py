@@ -11,6 +11,7 @@ render stamp), which remakes every page.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from orchestration.lib.plain_language import DISCLAIMER
-from orchestration.lib.site_feed import canonical_json
+from orchestration.lib.site_feed import ConditionDocuments, canonical_json
 from orchestration.lib.site_output import SiteOutput
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
@@ -45,38 +46,40 @@ def environment() -> Environment:
     )
 
 
-def write_feed(
-    trials: list[dict[str, Any]], conditions: list[dict[str, Any]], output: SiteOutput
-) -> None:
+def write_feed(trials: Iterable[dict[str, Any]], output: SiteOutput) -> tuple[int, int]:
     """The machine-readable feed under ``feed/``: a document per trial and condition,
-    the condition index and the search index."""
+    the condition index and the search index. Returns how many trials and conditions.
+
+    Trials stream through: only what the indexes and condition documents need is kept.
+    """
+    conditions = ConditionDocuments()
+    index = []
     for trial in trials:
         output.write(f"feed/trials/{trial['nct_id']}.json", canonical_json(trial))
-    for condition in conditions:
+        conditions.add(trial)
+        index.append(search_entry(trial))
+    documents = conditions.documents()
+    for condition in documents:
         output.write(f"feed/conditions/{condition['slug']}.json", canonical_json(condition))
-    output.write("feed/conditions.json", canonical_json(_condition_index(conditions)))
-    output.write("feed/search-index.json", canonical_json(search_index(trials)))
+    output.write("feed/conditions.json", canonical_json(_condition_index(documents)))
+    output.write("feed/search-index.json", canonical_json(index))
     output.remove_stale("feed")
+    return len(index), len(documents)
 
 
-def read_feed(root: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The trial and condition documents ``write_feed`` wrote."""
-
-    def documents(folder: str) -> list[dict[str, Any]]:
-        return [
-            orjson.loads(p.read_bytes()) for p in sorted((root / "feed" / folder).glob("*.json"))
-        ]
-
-    return documents("trials"), documents("conditions")
+def feed_documents(root: Path, folder: str) -> Iterator[dict[str, Any]]:
+    """The documents ``write_feed`` wrote to ``feed/<folder>`` (trials or conditions)."""
+    for path in sorted((root / "feed" / folder).glob("*.json")):
+        yield orjson.loads(path.read_bytes())
 
 
 def render_pages(
-    trials: list[dict[str, Any]],
-    conditions: list[dict[str, Any]],
+    trials: Iterable[dict[str, Any]],
+    conditions: Iterable[dict[str, Any]],
     output: SiteOutput,
     settings: SiteSettings,
 ) -> None:
-    """The static pages, Atom feeds and sitemap."""
+    """The static pages, Atom feeds and sitemap, a document at a time."""
     env = environment()
     base = settings.base_url.rstrip("/") + "/"
     common = {"disclaimer": DISCLAIMER, "signup_url": settings.signup_url}
@@ -89,7 +92,14 @@ def render_pages(
 
     output.write("site.css", (TEMPLATES / "site.css").read_bytes())
     trial_page = env.get_template("trial.html.j2")
+    # What the index, the condition list and the sitemap need of every page.
+    urls: list[dict[str, Any]] = [{"loc": base + "index.html", "lastmod": None}]
+    trial_count, recruiting = 0, []
     for trial in trials:
+        trial_count += 1
+        urls.append({"loc": base + trial["path"], "lastmod": trial["history"]["last_updated"]})
+        if trial["status"]["code"] == "RECRUITING":
+            recruiting.append({key: trial[key] for key in ("path", "plain", "nct_id", "phase")})
         document = f"feed/trials/{trial['nct_id']}.json"
         if remake(trial["path"], document):
             page = trial_page.render(trial=trial, root="../", **common)
@@ -98,7 +108,15 @@ def render_pages(
         if remake(atom, document):
             output.write(atom, _trial_feed(env, trial, base), made_now=True)
     condition_page = env.get_template("condition.html.j2")
+    listed = []
     for condition in conditions:
+        listed.append({key: condition[key] for key in ("slug", "term", "trials")})
+        urls.append(
+            {
+                "loc": base + condition["path"],
+                "lastmod": max(t["last_updated"] for t in condition["trials"]),
+            }
+        )
         document = f"feed/conditions/{condition['slug']}.json"
         if remake(condition["path"], document):
             page = condition_page.render(condition=condition, root="../", **common)
@@ -108,16 +126,15 @@ def render_pages(
             output.write(atom, _condition_feed(env, condition, base), made_now=True)
     output.write(
         "conditions/index.html",
-        env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
+        env.get_template("conditions.html.j2").render(conditions=listed, root="../", **common),
     )
-    recruiting = [t for t in trials if t["status"]["code"] == "RECRUITING"]
     output.write(
         "index.html",
         env.get_template("index.html.j2").render(
-            trials=trials, recruiting=recruiting, root="", **common
+            trial_count=trial_count, recruiting=recruiting, root="", **common
         ),
     )
-    output.write("sitemap.xml", _sitemap(env, trials, conditions, base))
+    output.write("sitemap.xml", env.get_template("sitemap.xml.j2").render(urls=urls))
     for folder in PAGE_FOLDERS:
         output.remove_stale(folder)
     output.write(RENDER_STAMP, stamp)
@@ -132,25 +149,22 @@ def render_stamp(settings: SiteSettings) -> str:
     return digest.hexdigest() + "\n"
 
 
-def search_index(trials: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What a search box needs: each trial by condition, location, status and phase."""
-    return [
-        {
-            "nct_id": t["nct_id"],
-            "title": t["plain"]["title"],
-            "path": t["path"],
-            "status": t["status"]["code"],
-            "phase": t["phase"],
-            "conditions": [c["slug"] for c in t["conditions"]["normalized"]],
-            "locations": sorted(
-                {
-                    ", ".join(p for p in (s["city"], s["state"], s["country"]) if p)
-                    for s in t["sites"]
-                }
-            ),
-        }
-        for t in trials
-    ]
+def search_entry(trial: dict[str, Any]) -> dict[str, Any]:
+    """What a search box needs of a trial: condition, location, status and phase."""
+    return {
+        "nct_id": trial["nct_id"],
+        "title": trial["plain"]["title"],
+        "path": trial["path"],
+        "status": trial["status"]["code"],
+        "phase": trial["phase"],
+        "conditions": [c["slug"] for c in trial["conditions"]["normalized"]],
+        "locations": sorted(
+            {
+                ", ".join(p for p in (s["city"], s["state"], s["country"]) if p)
+                for s in trial["sites"]
+            }
+        ),
+    }
 
 
 def _condition_index(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -234,15 +248,3 @@ def _condition_feed(env: Environment, condition: dict[str, Any], base: str) -> s
         updated=max(e["date"] for e in entries),
         entries=entries,
     )
-
-
-def _sitemap(
-    env: Environment, trials: list[dict[str, Any]], conditions: list[dict[str, Any]], base: str
-) -> str:
-    urls = [{"loc": base + "index.html", "lastmod": None}]
-    urls += [{"loc": base + t["path"], "lastmod": t["history"]["last_updated"]} for t in trials]
-    urls += [
-        {"loc": base + c["path"], "lastmod": max(t["last_updated"] for t in c["trials"])}
-        for c in conditions
-    ]
-    return env.get_template("sitemap.xml.j2").render(urls=urls)

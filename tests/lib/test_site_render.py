@@ -13,7 +13,7 @@ import jsonschema
 from orchestration.lib.plain_language import DeterministicWriter
 from orchestration.lib.settings import REPO_ROOT
 from orchestration.lib.site_output import SiteOutput
-from orchestration.lib.site_render import SiteSettings, read_feed, render_pages, write_feed
+from orchestration.lib.site_render import SiteSettings, feed_documents, render_pages, write_feed
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SCRIPT = "<script>alert('x')</script>"
@@ -88,7 +88,7 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
                 "nct_id": "NCT00000001",
                 "title": SCRIPT,
                 "status": status,
-                "phase": None,
+                "phase": "Phase 2",
                 "first_seen": "2026-06-24",
                 "last_updated": "2026-06-27",
             }
@@ -102,9 +102,10 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
     schema = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
     jsonschema.validate(trials[0], schema)
     output = SiteOutput(tmp_path)
-    write_feed(trials, conditions, output)
+    write_feed(trials, output)
     render_pages(trials, conditions, output, SiteSettings("http://localhost:8000/", "/subscribe"))
-    assert read_feed(tmp_path) == (trials, conditions)
+    assert list(feed_documents(tmp_path, "trials")) == trials
+    assert list(feed_documents(tmp_path, "conditions")) == conditions
     pages = sorted(tmp_path.rglob("*.html"))
     assert len(pages) == 4
     for page in pages:
@@ -124,7 +125,7 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
 def test_pages_are_remade_when_their_document_or_the_render_changes(tmp_path: Path) -> None:
     trials, conditions = _hostile_documents()
     settings = SiteSettings(base_url="https://example.org/", signup_url="/subscribe")
-    write_feed(trials, conditions, SiteOutput(tmp_path))
+    write_feed(trials, SiteOutput(tmp_path))
     render_pages(trials, conditions, SiteOutput(tmp_path), settings)
     page = tmp_path / trials[0]["path"]
     rendered = page.read_text()
@@ -134,22 +135,23 @@ def test_pages_are_remade_when_their_document_or_the_render_changes(tmp_path: Pa
     render_pages(trials, conditions, again, settings)
     assert page.read_text() == "kept"
     assert trials[0]["path"] not in again.written
-    # A newer document remakes its page and Atom feed, and nothing else.
-    trials[0]["title"] = "A new title"
+    # A newer document remakes its page and Atom feed (here the same bytes), no more.
+    trials[0]["official_title"] = "A new official title"
     changed = SiteOutput(tmp_path)
-    write_feed(trials, conditions, changed)
+    write_feed(trials, changed)
     render_pages(trials, conditions, changed, settings)
     nct_id = trials[0]["nct_id"]
-    assert sorted(changed.written) == [
-        f"feed/trials/{nct_id}.json",
-        f"feeds/trials/{nct_id}.xml",
-        trials[0]["path"],
-    ]
-    assert "A new title" in page.read_text()
+    assert sorted(changed.written) == [f"feed/trials/{nct_id}.json", trials[0]["path"]]
+    assert page.read_text() != "kept"
+    # The Atom feed, remade to the same bytes, is dated now: the next render keeps it.
+    atom = tmp_path / f"feeds/trials/{nct_id}.xml"
+    atom.write_text("kept")
+    render_pages(trials, conditions, SiteOutput(tmp_path), settings)
+    assert atom.read_text() == "kept"
     # Other settings remake every page, though no document changed.
     page.write_text("kept")
     moved = SiteOutput(tmp_path)
     render_pages(trials, conditions, moved, replace(settings, base_url="https://elsewhere.org/"))
     assert page.read_text() != "kept"
-    assert "https://elsewhere.org/" in (tmp_path / f"feeds/trials/{nct_id}.xml").read_text()
-    assert rendered != page.read_text()
+    assert "https://elsewhere.org/" in atom.read_text()
+    assert page.read_text() == rendered

@@ -5,9 +5,9 @@ import dagster as dg
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.settings import paths
-from orchestration.lib.site_feed import build_documents
+from orchestration.lib.site_feed import trial_documents
 from orchestration.lib.site_output import SiteOutput
-from orchestration.lib.site_render import read_feed, render_pages, write_feed
+from orchestration.lib.site_render import feed_documents, render_pages, write_feed
 
 
 @dg.asset(
@@ -18,18 +18,17 @@ from orchestration.lib.site_render import read_feed, render_pages, write_feed
 )
 def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
     current = paths()
-    trials, conditions = build_documents(current.warehouse, site.writer())
     output = SiteOutput(current.site)
-    write_feed(trials, conditions, output)
+    trials, conditions = write_feed(trial_documents(current.warehouse, site.writer()), output)
     context.log.info(
-        f"feed: {len(trials)} trials, {len(conditions)} conditions; "
+        f"feed: {trials} trials, {conditions} conditions; "
         f"{len(output.written)} files written, {output.unchanged} unchanged, "
         f"{len(output.removed)} removed"
     )
     return dg.MaterializeResult(
         metadata={
-            "trials": len(trials),
-            "conditions": len(conditions),
+            "trials": trials,
+            "conditions": conditions,
             "files_written": len(output.written),
             "files_unchanged": output.unchanged,
             "files_removed": len(output.removed),
@@ -46,8 +45,8 @@ def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mater
 )
 def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
     root = paths().site
-    trials, conditions = read_feed(root)
     output = SiteOutput(root)
+    trials, conditions = feed_documents(root, "trials"), feed_documents(root, "conditions")
     render_pages(trials, conditions, output, site.settings())
     context.log.info(
         f"pages: {len(output.written)} files written, {output.unchanged} unchanged, "

@@ -20,7 +20,7 @@ from orchestration.defs.site.checks import no_contact_details_published, summari
 from orchestration.defs.site.resources import SiteResource
 from orchestration.lib.settings import REPO_ROOT, Paths
 from orchestration.lib.site_output import SiteOutput
-from orchestration.lib.site_render import SiteSettings, read_feed, render_pages, write_feed
+from orchestration.lib.site_render import SiteSettings, feed_documents, render_pages, write_feed
 from tests.conftest import data_dir
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
@@ -73,7 +73,8 @@ def test_pages_are_valid_html_and_feeds_valid_xml(sample_warehouse: Paths) -> No
             "{http://www.w3.org/2005/Atom}entry"
         )
     sitemap = ET.parse(site / "sitemap.xml").getroot()
-    trials, conditions = read_feed(site)
+    trials = list(feed_documents(site, "trials"))
+    conditions = list(feed_documents(site, "conditions"))
     assert len(sitemap) == 1 + len(trials) + len(conditions)
 
 
@@ -97,7 +98,8 @@ def test_no_contact_detail_appears_anywhere(
 def test_feed_documents_follow_the_published_schema(
     sample_warehouse: Paths, sample_records: list[dict]
 ) -> None:
-    trials, conditions = read_feed(sample_warehouse.site)
+    trials = list(feed_documents(sample_warehouse.site, "trials"))
+    conditions = list(feed_documents(sample_warehouse.site, "conditions"))
     validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
     for document in trials:
         assert not list(validator.iter_errors(document)), document["nct_id"]
@@ -116,7 +118,7 @@ def test_feed_documents_follow_the_published_schema(
 
 
 def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Paths) -> None:
-    trials, _ = read_feed(sample_warehouse.site)
+    trials = list(feed_documents(sample_warehouse.site, "trials"))
     grades = [textstat.flesch_kincaid_grade(t["plain"]["summary"]) for t in trials]
     assert median(grades) <= 8
     with data_dir(sample_warehouse.data_dir):
@@ -131,7 +133,7 @@ def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Paths) -> None
 def test_a_large_site_is_graded_on_a_sample(
     sample_warehouse: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trials, _ = read_feed(sample_warehouse.site)
+    trials = list(feed_documents(sample_warehouse.site, "trials"))
     whole = median(textstat.flesch_kincaid_grade(t["plain"]["summary"]) for t in trials)
     monkeypatch.setattr(checks, "GRADED_SAMPLE", 300)
     with data_dir(sample_warehouse.data_dir):
@@ -149,11 +151,12 @@ def test_a_rebuild_rewrites_only_what_changed(sample_warehouse: Paths, tmp_path:
         assert materialization.metadata["files_written"].value == 0, key
     copy = tmp_path / "site"
     shutil.copytree(sample_warehouse.site, copy)
-    trials, conditions = read_feed(copy)
+    trials = list(feed_documents(copy, "trials"))
+    conditions = list(feed_documents(copy, "conditions"))
     changed = trials[0]
     changed["recent_changes"].insert(0, {"date": "2030-01-01", "sentence": "Something changed."})
     output = SiteOutput(copy)
-    write_feed(trials, conditions, output)
+    write_feed(trials, output)
     render_pages(trials, conditions, output, SiteResource().settings())
     nct_id = changed["nct_id"]
     assert sorted(output.written) == [
