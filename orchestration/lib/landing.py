@@ -272,15 +272,17 @@ def land_classified(
 
 
 def finish_batch(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    """Drop observations another load already holds, count what is new, and publish."""
+    """Drop observations already held, count what is new, and publish the load."""
     con.begin()
     con.execute(
         """
         delete from raw_observations as n
         using raw_observations as o
-        where n.batch_id = $batch_id and o.batch_id <> $batch_id
+        where n.batch_id = $batch_id
             and o.nct_id = n.nct_id and o.content_hash = n.content_hash
             and o.observed_on = n.observed_on
+            -- held by another load, or twice by this one (a pull resumed after a kill)
+            and (o.batch_id <> $batch_id or o.rowid < n.rowid)
         """,
         {"batch_id": result.batch_id},
     )

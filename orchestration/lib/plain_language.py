@@ -10,7 +10,7 @@ optional language-model writer (``llm_writer.py``), which sits behind the same
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 import textstat
@@ -69,7 +69,11 @@ class PlainText:
     writer: str = "deterministic"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: its deep copy was a quarter of building a trial's document.
+        plain = {f.name: getattr(self, f.name) for f in fields(self)}
+        plain["substances"] = [vars(s).copy() for s in self.substances]
+        plain["cautions"] = list(self.cautions)
+        return plain
 
 
 class Writer(Protocol):

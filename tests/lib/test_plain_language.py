@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from orchestration.lib.plain_language import DeterministicWriter, readability_grade
 
 SEED_LIKE = {
@@ -100,3 +102,13 @@ def test_risks_the_record_names_are_quoted_among_the_cautions() -> None:
         "The record names this risk: “Side effects may include nausea and tiredness”",
         "The record names this risk: “Serious complications are rare”",
     ]
+
+
+def test_as_dict_is_a_copy_with_every_field() -> None:
+    plain = DeterministicWriter().write(SEED_LIKE)
+    document = plain.as_dict()
+    assert plain.substances, "the seed-like trial names its substances"
+    assert document == dataclasses.asdict(plain)
+    document["substances"][0]["name"] = "changed"
+    document["cautions"].append("changed")
+    assert plain.substances[0].name != "changed" and "changed" not in plain.cautions
