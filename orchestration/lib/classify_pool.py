@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import zipfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +24,7 @@ from pathlib import Path
 from orchestration.lib.dump_reader import (
     RawRecord,
     is_zip,
+    open_zip,
     read_dump,
     read_zip_members,
     zip_members,
@@ -48,7 +50,8 @@ def classified_chunks(
     path = Path(source)
     workers = default_workers() if workers is None else workers
     if workers > 1 and path.is_file() and is_zip(path):
-        names = zip_members(path)
+        with open_zip(path) as archive:
+            names = zip_members(archive)
         # Starting workers costs about a second: not worth it for a small zip.
         if len(names) > 2 * size:
             yield from _in_workers(path, names, as_of, load_date, size, workers)
@@ -77,11 +80,13 @@ def _in_workers(
     # Spawned, not forked: the parent holds DuckDB and Dagster threads a fork would copy.
     context = multiprocessing.get_context("spawn")
     parts = (names[start : start + size] for start in range(0, len(names), size))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_open_in_worker, initargs=(path,)
+    ) as pool:
         pending: deque[Future[Chunk]] = deque()
         try:
             for part in parts:
-                pending.append(pool.submit(_classify_members, path, part, as_of, load_date))
+                pending.append(pool.submit(_classify_members, part, as_of, load_date))
                 if len(pending) >= 2 * workers:
                     yield pending.popleft().result()
             while pending:
@@ -91,5 +96,16 @@ def _in_workers(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _classify_members(path: Path, names: list[str], as_of: date | None, load_date: date) -> Chunk:
-    return classify_all(read_zip_members(path, path.name, names), as_of, load_date)
+# The zip a worker process reads, opened once when the worker starts.
+_archive: zipfile.ZipFile | None = None
+
+
+def _open_in_worker(path: Path) -> None:
+    global _archive
+    _archive = open_zip(path)
+
+
+def _classify_members(names: list[str], as_of: date | None, load_date: date) -> Chunk:
+    assert _archive is not None, "the worker opens the zip when it starts"
+    label = Path(_archive.filename or "").name
+    return classify_all(read_zip_members(_archive, label, names), as_of, load_date)
