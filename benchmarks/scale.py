@@ -214,7 +214,9 @@ def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     full = run_job("everything", data_dir, day_0, generator.base_day.isoformat())
-    print(f"full load: {full.wall_s:.1f} s", flush=True)
+    # Printed at once: if the daily update fails, the full load's figures are not lost.
+    print(f"full load: {full.wall_s:.1f} s, peak {full.peak_rss / 2**30:.2f} GB", flush=True)
+    print(json.dumps(full.stages), flush=True)
     next_day = (generator.base_day + timedelta(days=1)).isoformat()
     daily = run_job("daily_update", data_dir, day_1, next_day)
     block = report(args, generated, full, daily, sizes(data_dir))
