@@ -8,6 +8,10 @@ import dagster as dg
 from orchestration.lib.publish import publish, table_counts
 from orchestration.lib.settings import Paths, environment, paths
 
+# Tables dbt needs to build from but analysts do not get: every staging table reads
+# its module from this one, which holds each landed record's JSON again.
+UNPUBLISHED = ("staging.stg_ctgov__study_modules",)
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse: built in ``<warehouse dir>/.build``, published by atomic rename."""
@@ -30,5 +34,5 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def publish(self) -> dict[str, int]:
         current = self.paths()
-        publish(current.build_warehouse, current.warehouse)
+        publish(current.build_warehouse, current.warehouse, leave_out=UNPUBLISHED)
         return table_counts(current.warehouse)
