@@ -3,14 +3,13 @@
 import random
 import re
 import statistics
-from pathlib import Path
 
 import dagster as dg
 import duckdb
 import orjson
-from ahocorasick_rs import AhoCorasick
 
 from orchestration.defs.site.assets import site_feed, site_pages
+from orchestration.lib.leak_scan import leaked
 from orchestration.lib.plain_language import (
     READABILITY_TARGET,
     readability_grade,
@@ -74,31 +73,3 @@ def no_contact_details_published() -> dg.AssetCheckResult:
 def identifies(value: str) -> bool:
     """An email, or a phone number with enough digits to reach someone ("613" does not)."""
     return "@" in value or len(re.sub(r"\D", "", value)) >= 7
-
-
-def leaked(root: Path, details: list[str]) -> set[str]:
-    """Files under ``root`` holding any of ``details`` (case-insensitive) as a whole:
-    not run into a letter or digit, so the phone number 0516366 is not found in the
-    trial id NCT20516366, as it would be somewhere among 600,000 trials.
-
-    One Aho-Corasick automaton finds every detail in one pass over a file: a site of
-    600,000 pages against hundreds of thousands of contact details stays linear.
-    """
-    needles = sorted({d.lower() for d in details})
-    if not needles:
-        return set()
-    automaton = AhoCorasick(needles)
-    found = set()
-    for path in root.rglob("*"):
-        if path.is_file():
-            text = path.read_text(errors="ignore").lower()
-            matches = automaton.find_matches_as_indexes(text, overlapping=True)
-            if any(_stands_alone(text, start, end) for _, start, end in matches):
-                found.add(path.relative_to(root).as_posix())
-    return found
-
-
-def _stands_alone(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or after.isalnum())
