@@ -5,8 +5,9 @@ of the whole process tree (Dagster, dbt and what they start) from outside:
 
     python -m benchmarks.job_timings everything --source DUMP --as-of DATE --out FILE.json
 
-The JSON holds the run's wall time, each step's time, the landing's own split
-(reading and parsing against writing), and the dbt nodes' times from run_results.json.
+The JSON holds the run's wall time, each step's time and its start and end (epoch
+seconds, to match against memory samples), the landing's own split (reading and
+parsing against writing), and the dbt nodes' times from run_results.json.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
+
 from orchestration.lib.settings import DBT_PROJECT_DIR
 
 
@@ -25,7 +28,9 @@ def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
     from orchestration.definitions import defs
 
     imported = time.perf_counter() - started
+    instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance,
         run_config={
             "ops": {"ctgov_landing": {"config": {"source": source, "as_of": as_of}}},
             "loggers": {"console": {"config": {"log_level": "WARNING"}}},
@@ -40,11 +45,20 @@ def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
         if event.event_type_value == "ASSET_MATERIALIZATION" and event.step_key == "ctgov_landing":
             metadata = event.event_specific_data.materialization.metadata
             landing = {key: value.value for key, value in metadata.items() if key.endswith("_s")}
+    windows: dict[str, list[float]] = {}
+    for entry in instance.all_logs(result.run_id):
+        kind = entry.dagster_event_type
+        if entry.step_key and kind in (
+            dg.DagsterEventType.STEP_START,
+            dg.DagsterEventType.STEP_SUCCESS,
+        ):
+            windows.setdefault(entry.step_key, []).append(entry.timestamp)
     return {
         "job": job,
         "wall_s": time.perf_counter() - started,
         "import_s": imported,
         "steps": steps,
+        "windows": {key: [min(times), max(times)] for key, times in windows.items()},
         "landing": landing,
         "dbt_nodes": dbt_nodes(result.run_id),
     }

@@ -10,8 +10,9 @@ folder runs:
 
 Each runs in a child process while this one samples the resident memory of the
 whole process tree (Dagster, dbt, the load's workers). It prints, and with
-``--record`` writes into docs/benchmarks.md, each stage's time, the peak memory and
-the size on disk of the landing, the warehouse and the site.
+``--record`` writes into docs/benchmarks.md, each stage's time, the peak memory (and
+the steps that reached the highest) and the size on disk of the landing, the
+warehouse and the site.
 
     .venv/bin/python -m benchmarks.scale --studies 100000 --record
 """
@@ -60,13 +61,15 @@ class Run:
     wall_s: float
     peak_rss: int
     stages: dict[str, float] = field(default_factory=dict)
+    # The highest memory sampled while each Dagster step ran (the steps overlap a little).
+    step_peaks: dict[str, int] = field(default_factory=dict)
 
 
 class TreeMemory:
     """Samples the summed resident memory of a process and its descendants."""
 
     def __init__(self, pid: int, every: float = 0.1) -> None:
-        self.peak = 0
+        self.samples: list[tuple[float, int]] = []
         self._root = psutil.Process(pid)
         self._every = every
         self._stop = threading.Event()
@@ -81,13 +84,19 @@ class TreeMemory:
                 for process in [self._root, *self._root.children(recursive=True)]:
                     with contextlib.suppress(psutil.Error):
                         total += process.memory_info().rss
-            self.peak = max(self.peak, total)
+            self.samples.append((time.time(), total))
             self._stop.wait(self._every)
 
-    def stop(self) -> int:
+    def stop(self) -> None:
         self._stop.set()
         self._thread.join()
-        return self.peak
+
+    @property
+    def peak(self) -> int:
+        return max((rss for _, rss in self.samples), default=0)
+
+    def peak_between(self, start: float, end: float) -> int:
+        return max((rss for at, rss in self.samples if start <= at <= end), default=0)
 
 
 def run_job(job: str, data_dir: Path, source: Path, as_of: str) -> Run:
@@ -103,11 +112,14 @@ def run_job(job: str, data_dir: Path, source: Path, as_of: str) -> Run:
     )
     memory = TreeMemory(child.pid)
     code = child.wait()
-    peak = memory.stop()
+    memory.stop()
     if code:
         raise SystemExit(f"{job} failed (exit {code})")
     timings = json.loads(out.read_text())
-    return Run(time.perf_counter() - started, peak, stages(timings))
+    step_peaks = {
+        step: memory.peak_between(start, end) for step, (start, end) in timings["windows"].items()
+    }
+    return Run(time.perf_counter() - started, memory.peak, stages(timings), step_peaks)
 
 
 def stages(timings: dict[str, Any]) -> dict[str, float]:
@@ -177,11 +189,22 @@ def report(args: argparse.Namespace, generated: float, full: Run, daily: Run, di
         f"| peak memory, process tree | {full.peak_rss / 2**30:.2f} GB"
         f" | {daily.peak_rss / 2**30:.2f} GB |",
         "",
+        f"Steps with the highest memory, full load / daily update: {heaviest_steps(full, daily)}.",
+        "",
         f"On disk after both: landing {disk['landing'] / 2**20:,.0f} MB, warehouse"
         f" {disk['warehouse'] / 2**20:,.0f} MB, site {disk['site'] / 2**20:,.0f} MB.",
         f"<!-- /bench:{args.studies} -->",
     ]
     return "\n".join(lines)
+
+
+def heaviest_steps(full: Run, daily: Run, count: int = 4) -> str:
+    """The ``count`` steps with the highest peak in the full load, with both runs' peaks."""
+    steps = sorted(full.step_peaks, key=full.step_peaks.__getitem__, reverse=True)[:count]
+    both = {step: (full.step_peaks[step], daily.step_peaks.get(step, 0)) for step in steps}
+    return ", ".join(
+        f"`{step}` {a / 2**30:.2f} / {b / 2**30:.2f} GB" for step, (a, b) in both.items()
+    )
 
 
 def record(block: str, studies: int) -> None:
@@ -217,6 +240,7 @@ def main() -> None:
     # Printed at once: if the daily update fails, the full load's figures are not lost.
     print(f"full load: {full.wall_s:.1f} s, peak {full.peak_rss / 2**30:.2f} GB", flush=True)
     print(json.dumps(full.stages), flush=True)
+    print(json.dumps(full.step_peaks), flush=True)
     next_day = (generator.base_day + timedelta(days=1)).isoformat()
     daily = run_job("daily_update", data_dir, day_1, next_day)
     block = report(args, generated, full, daily, sizes(data_dir))

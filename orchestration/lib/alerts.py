@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.subscriptions import Subscription
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
@@ -77,7 +78,7 @@ class DeliveryReport:
 
 
 def find_events(warehouse: Path, subscriptions: list[Subscription]) -> list[Event]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         titles = dict(con.execute("select nct_id, brief_title from main.trials").fetchall())
         first_seen = dict(con.execute("select nct_id, first_seen from main.trials").fetchall())
         events = []
@@ -138,7 +139,7 @@ CONDITION_TRIALS = """
 
 def known_conditions(warehouse: Path) -> set[str]:
     """Every condition a sign-up may name, in lower case: MeSH terms and registrant wordings."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         rows = con.execute(
             "select lower(mesh_term) from main.conditions"
             " union select lower(trim(condition_name)) from main.trial_conditions"

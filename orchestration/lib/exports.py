@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
+from orchestration.lib.duckdb_files import open_read_only
 
 
 def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
@@ -16,7 +16,7 @@ def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         tables = [
             name
             for (name,) in con.execute(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
-
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.registry_pull import last_pull_date
 
 
@@ -31,5 +30,5 @@ def last_registry_data_date(landing: Path) -> date | None:
     """The registry data date of the newest successful pull in the landing, if any."""
     if not landing.exists():
         return None
-    with duckdb.connect(str(landing), read_only=True) as con:
+    with open_read_only(landing) as con:
         return last_pull_date(con)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.duckdb_files import memory_limit, open_read_only
+
 
 def publish(build: Path, published: Path, leave_out: Iterable[str] = ()) -> None:
     """Copy ``build`` to ``published`` without its free blocks or the tables in ``leave_out``.
@@ -33,7 +35,10 @@ def publish(build: Path, published: Path, leave_out: Iterable[str] = ()) -> None
     staging.unlink(missing_ok=True)
     staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     skipped = set(leave_out)
-    with duckdb.connect() as con:
+    spill = published.with_name(f".{published.name}.publishing.tmp")
+    with duckdb.connect(
+        config={"memory_limit": memory_limit(), "temp_directory": str(spill)}
+    ) as con:
         con.execute("attach ? as build (read_only)", [str(build)])
         con.execute("attach ? as target", [str(staging)])
         # Schemas, tables (with their constraints) and macros first, then the rows.
@@ -57,7 +62,7 @@ def publish(build: Path, published: Path, leave_out: Iterable[str] = ()) -> None
 
 def table_counts(warehouse: Path, schema: str = "main") -> dict[str, int]:
     """Row counts of every table in a schema of a published warehouse, opened read-only."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         tables = [
             name
             for (name,) in con.execute(

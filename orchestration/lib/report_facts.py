@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.query_rows import rows
 from orchestration.lib.site_feed import status_label
 from orchestration.lib.trend_queries import watched_days
@@ -43,7 +44,7 @@ class ReportFacts:
 
 
 def last_load(warehouse: Path) -> date:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         _, day = watched_days(con)
     if day is None:
         raise ValueError(f"{warehouse} holds no trials: nothing to report on")
@@ -55,7 +56,7 @@ def gather(
 ) -> ReportFacts:
     """Everything the report shows for ``as_of``, given the previous report's date and headline."""
     since = previous[0] if previous else as_of - timedelta(days=7)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         headline = rows(
             con,
             """

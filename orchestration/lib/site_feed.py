@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.plain_language import Writer
 
 SCHEMA_VERSION = 1
@@ -94,7 +95,7 @@ def trial_documents(warehouse: Path, writer: Writer) -> Iterator[dict[str, Any]]
     Every query is read in ``nct_id`` order and walked in step with the trials, so
     memory holds one trial's rows at a time, not the registry's sites and changes.
     """
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         listed = _AlignedRows(con, CONDITIONS_AS_LISTED)
         terms = _AlignedRows(con, CONDITION_TERMS)
         interventions = _AlignedRows(con, INTERVENTIONS)

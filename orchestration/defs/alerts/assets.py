@@ -1,13 +1,13 @@
 """Sign-ups in, digests out: one message per subscriber per run, each event once."""
 
 import dagster as dg
-import duckdb
 
 from orchestration.defs.alerts.resources import AlertsResource
 from orchestration.defs.site.assets import site_pages
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.alerts import deliver, find_events, known_conditions
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.settings import paths
 from orchestration.lib.subscriptions import read_subscriptions, store, stored_active
 
@@ -25,7 +25,7 @@ def subscriptions(
     context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
     warehouse = paths().warehouse
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_read_only(warehouse) as con:
         trials = {n for (n,) in con.execute("select nct_id from main.trials").fetchall()}
     conditions = known_conditions(warehouse)
     files = read_subscriptions(

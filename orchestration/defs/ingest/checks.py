@@ -3,10 +3,10 @@
 from datetime import UTC, datetime
 
 import dagster as dg
-import duckdb
 
 from orchestration.defs.ingest.assets import LANDING_KEYS
 from orchestration.defs.ingest.resources import LandingResource
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.freshness import (
     business_days_behind,
     last_registry_data_date,
@@ -19,7 +19,7 @@ from orchestration.lib.freshness import (
     description="The last load quarantined no record (a warning: bad records never stop a run).",
 )
 def last_load_quarantined_nothing(landing: LandingResource) -> dg.AssetCheckResult:
-    with duckdb.connect(str(landing.path()), read_only=True) as con:
+    with open_read_only(landing.path()) as con:
         row = con.execute(
             """
             select batch_id, quarantined, issues

@@ -5,10 +5,10 @@ import re
 import statistics
 
 import dagster as dg
-import duckdb
 import orjson
 
 from orchestration.defs.site.assets import site_feed, site_pages
+from orchestration.lib.duckdb_files import open_read_only
 from orchestration.lib.leak_scan import leaked
 from orchestration.lib.plain_language import (
     READABILITY_TARGET,
@@ -58,7 +58,7 @@ def summaries_are_plain() -> dg.AssetCheckResult:
 )
 def no_contact_details_published() -> dg.AssetCheckResult:
     current = paths()
-    with duckdb.connect(str(current.warehouse), read_only=True) as con:
+    with open_read_only(current.warehouse) as con:
         details = [
             value for (value,) in con.execute(CONTACT_DETAILS).fetchall() if identifies(value)
         ]

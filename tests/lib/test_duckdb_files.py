@@ -1,0 +1,31 @@
+"""Readers cap DuckDB's cache, and spill a sort larger than the cap instead of failing."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.lib.duckdb_files import READ_MEMORY, open_read_only
+
+
+def _setting(limit: str) -> str:
+    """How DuckDB reports a memory limit given as ``limit``."""
+    with duckdb.connect(config={"memory_limit": limit}) as con:
+        return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_reader_sorts_more_than_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t as select i, md5(i::varchar) as h from range(1000000) t(i)")
+        expected = con.execute("select i from t order by h").fetchall()
+    monkeypatch.setenv("TRIALWATCH_READ_MEMORY", "20MB")
+    with open_read_only(path) as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == _setting(
+            "20MB"
+        )
+        assert con.execute("select i from t order by h").fetchall() == expected
+    monkeypatch.delenv("TRIALWATCH_READ_MEMORY")
+    with open_read_only(path) as con:
+        limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == _setting(READ_MEMORY)
