@@ -34,40 +34,58 @@ STATUS_LABELS = {
 }
 MASKED_CONTACT = "Contact details are on the registry record"
 
+# Trials are read a batch of ids at a time: sorting each table whole at once held
+# every table's sorted rows in memory together, past the read cap at 600,000 trials.
+TRIALS_PER_READ = 25_000
+ID_RANGES = """
+    select min(nct_id), max(nct_id)
+    from (select nct_id, (row_number() over (order by nct_id) - 1) // $size as batch
+          from main.trials)
+    group by batch
+    order by batch
+"""
 TRIALS = """
     select t.*, o.measure as primary_outcome
     from main.trials as t
     left join main.trial_outcomes as o
         on t.nct_id = o.nct_id and o.outcome_type = 'primary' and o.ordinal = 1
+    where t.nct_id between $first and $last
     order by t.nct_id
 """
-CONDITIONS_AS_LISTED = (
-    "select nct_id, condition_name from main.trial_conditions order by nct_id, ordinal"
-)
+CONDITIONS_AS_LISTED = """
+    select nct_id, condition_name from main.trial_conditions
+    where nct_id between $first and $last
+    order by nct_id, ordinal
+"""
 CONDITION_TERMS = """
     select t.nct_id, c.mesh_id, c.mesh_term
     from main.trial_condition_terms as t join main.conditions as c using (mesh_id)
-    where t.relation = 'direct'
+    where t.relation = 'direct' and t.nct_id between $first and $last
     order by t.nct_id, c.mesh_term
 """
 INTERVENTIONS = """
     select nct_id, intervention_type, name, description
-    from main.interventions order by nct_id, ordinal
+    from main.interventions
+    where nct_id between $first and $last
+    order by nct_id, ordinal
 """
 SITES = """
     select nct_id, facility, city, state, zip, country, site_status
-    from main.trial_sites order by nct_id, ordinal
+    from main.trial_sites
+    where nct_id between $first and $last
+    order by nct_id, ordinal
 """
 CENTRAL_CONTACT_ROLES = """
     select nct_id, role as contact_role from main.contacts
-    where location_ordinal is null order by nct_id, ordinal
+    where location_ordinal is null and nct_id between $first and $last
+    order by nct_id, ordinal
 """
 CHANGES = """
     select nct_id, changed_on, sentence
     from main.trial_changes
+    where nct_id between $first and $last
     order by nct_id, changed_on desc, category, field, item_key
 """
-
 
 def status_label(code: str | None) -> str | None:
     if code is None:
@@ -89,42 +107,52 @@ def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
     )
 
 
-def trial_documents(warehouse: Path, writer: Writer) -> Iterator[dict[str, Any]]:
+def trial_documents(
+    warehouse: Path, writer: Writer, per_read: int = TRIALS_PER_READ
+) -> Iterator[dict[str, Any]]:
     """Each trial's document, in ``nct_id`` order, from the published warehouse.
 
-    Every query is read in ``nct_id`` order and walked in step with the trials, so
-    memory holds one trial's rows at a time, not the registry's sites and changes.
+    Trials are read ``per_read`` ids at a time, and within a batch every query is read
+    in ``nct_id`` order and walked in step with the trials: memory holds one batch's
+    sorted rows, not the registry's sites and changes.
     """
     with open_read_only(warehouse) as con:
-        listed = _AlignedRows(con, CONDITIONS_AS_LISTED)
-        terms = _AlignedRows(con, CONDITION_TERMS)
-        interventions = _AlignedRows(con, INTERVENTIONS)
-        sites = _AlignedRows(con, SITES)
-        contact_roles = _AlignedRows(con, CENTRAL_CONTACT_ROLES)
-        changes = _AlignedRows(con, CHANGES)
-        for trial in _stream(con.cursor(), TRIALS):
-            nct_id = trial["nct_id"]
-            facts = {
-                **trial,
-                "conditions_as_listed": [c["condition_name"] for c in listed.of(nct_id)],
-                "interventions": [
-                    {
-                        "type": i["intervention_type"],
-                        "name": i["name"],
-                        "description": i["description"],
-                    }
-                    for i in interventions.of(nct_id)
-                ],
-            }
-            plain = writer.write(facts).as_dict()
-            yield _trial_document(
-                facts,
-                plain,
-                terms.of(nct_id),
-                sites.of(nct_id),
-                contact_roles.of(nct_id),
-                changes.of(nct_id),
-            )
+        for first, last in con.execute(ID_RANGES, {"size": per_read}).fetchall():
+            yield from _batch_documents(con, {"first": first, "last": last}, writer)
+
+
+def _batch_documents(
+    con: duckdb.DuckDBPyConnection, ids: dict[str, str], writer: Writer
+) -> Iterator[dict[str, Any]]:
+    listed = _AlignedRows(con, CONDITIONS_AS_LISTED, ids)
+    terms = _AlignedRows(con, CONDITION_TERMS, ids)
+    interventions = _AlignedRows(con, INTERVENTIONS, ids)
+    sites = _AlignedRows(con, SITES, ids)
+    contact_roles = _AlignedRows(con, CENTRAL_CONTACT_ROLES, ids)
+    changes = _AlignedRows(con, CHANGES, ids)
+    for trial in _stream(con.cursor(), TRIALS, ids):
+        nct_id = trial["nct_id"]
+        facts = {
+            **trial,
+            "conditions_as_listed": [c["condition_name"] for c in listed.of(nct_id)],
+            "interventions": [
+                {
+                    "type": i["intervention_type"],
+                    "name": i["name"],
+                    "description": i["description"],
+                }
+                for i in interventions.of(nct_id)
+            ],
+        }
+        plain = writer.write(facts).as_dict()
+        yield _trial_document(
+            facts,
+            plain,
+            terms.of(nct_id),
+            sites.of(nct_id),
+            contact_roles.of(nct_id),
+            changes.of(nct_id),
+        )
 
 
 def canonical_json(document: Any) -> bytes:
@@ -248,8 +276,10 @@ class _AlignedRows:
     none in a consistent warehouse) are passed over.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str) -> None:
-        self._rows = _stream(con.cursor(), sql)
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, str]
+    ) -> None:
+        self._rows = _stream(con.cursor(), sql, parameters)
         self._next = next(self._rows, None)
 
     def of(self, nct_id: str) -> list[dict[str, Any]]:
@@ -262,8 +292,10 @@ class _AlignedRows:
         return found
 
 
-def _stream(cursor: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, Any]]:
-    cursor.execute(sql)
+def _stream(
+    cursor: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    cursor.execute(sql, parameters)
     columns = [column[0] for column in cursor.description]
     while batch := cursor.fetchmany(10_000):
         for values in batch:
