@@ -87,6 +87,7 @@ CHANGES = """
     order by nct_id, changed_on desc, category, field, item_key
 """
 
+
 def status_label(code: str | None) -> str | None:
     if code is None:
         return None

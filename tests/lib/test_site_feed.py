@@ -11,9 +11,7 @@ from orchestration.lib.site_feed import trial_documents
 
 
 @pytest.mark.parametrize("per_read", [1, 7, 250])
-def test_batches_make_the_same_documents(
-    dated_history: tuple[dict, Paths], per_read: int
-) -> None:
+def test_batches_make_the_same_documents(dated_history: tuple[dict, Paths], per_read: int) -> None:
     _, current = dated_history
     writer = DeterministicWriter()
     whole = list(trial_documents(current.warehouse, writer, per_read=1_000_000))
