@@ -1,7 +1,7 @@
 """Opening DuckDB files with a bounded cache, so a step's memory does not grow with the data.
 
 DuckDB caches blocks and sorts in memory up to 80% of the machine by default. Reading a
-600,000-trial warehouse (the site feed sorts every table by trial; publishing reads the
+600,000-trial warehouse (the site feed sorts its tables by trial; publishing reads the
 whole build) would fill that with cache; bounded, it spills to a temporary folder
 instead and runs in about the same time.
 """

@@ -161,9 +161,8 @@ class LoadResult:
     observed: set[tuple[str, date]] = field(default_factory=set, repr=False)
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    if read_only:
-        return duckdb.connect(str(path), read_only=True)
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """The landing, opened for writing (readers use ``duckdb_files.open_read_only``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # DuckDB would otherwise cache up to 80% of RAM; a bounded cache keeps a load's memory
     # flat however large the dump (it spills to disk instead).
