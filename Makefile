@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install manifest run test lint format dev site docs dashboard notebooks emulator bench clean
+.PHONY: help install system-run system-test manifest run test lint format dev site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -34,14 +34,23 @@ $(BIN)/.installed: pyproject.toml uv.lock
 
 install: $(BIN)/.installed  ## create the virtual environment from uv.lock
 
+# Debian's Chromium prints the weekly report's PDF (never a browser download); the tests
+# also drive it with Playwright, render PDFs with poppler and read them with tesseract.
+system-run:
+	@.ci/system-packages chromium:chromium \
+		|| echo "Going on without Chromium: the weekly report is written without its PDF." >&2
+
+system-test:
+	@.ci/system-packages chromium:chromium pdftoppm:poppler-utils tesseract:tesseract-ocr
+
 manifest: install  ## parse the dbt project (the manifest Dagster loads)
 	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
 
-run: manifest  ## land SOURCE= (a dump, default the sample, or an API URL; AS_OF=, PULL=), build, publish
+run: manifest system-run  ## land SOURCE= (a dump, default the sample, or an API URL; AS_OF=, PULL=), build, publish
 	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") \
 		$(if $(AS_OF),--as-of "$(AS_OF)") $(if $(PULL),--pull "$(PULL)")
 
-test: manifest  ## run the test suite
+test: manifest system-test  ## run the test suite
 	$(BIN)/pytest
 
 lint: install  ## ruff and sqlfluff
@@ -77,7 +86,7 @@ notebooks: install  ## edit the notebooks (trends, explorer, quality) in marimo
 	$(BIN)/marimo edit notebooks --host 127.0.0.1 --port $(DASHBOARD_PORT) --no-token
 
 emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
-	$(BIN)/python -m orchestration.lib.registry_emulator --port $(PORT) \
+	$(BIN)/python -m orchestration.testing.registry_emulator --port $(PORT) \
 		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
 
 bench: manifest  ## time each stage of a full load of STUDIES= and a daily update of CHANGED= (RECORD=1: into docs/benchmarks.md)

@@ -37,8 +37,8 @@ from typing import Any
 
 import orjson
 
-from orchestration.lib.change_patterns import apply_version, read_histories
-from orchestration.lib.settings import SAMPLE_DUMP
+from orchestration.lib.common.settings import SAMPLE_DUMP
+from orchestration.testing.change_patterns import apply_version, read_histories
 
 # Generated ids start here, far above the registry's (NCT07xxxxxx in 2026).
 FIRST_ID = 20_000_000

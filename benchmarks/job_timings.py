@@ -20,7 +20,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.common.settings import DBT_PROJECT_DIR
 
 
 def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from typing import Any
 import psutil
 
 from benchmarks.dump_generator import Generator, daily_dump, full_dump
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.lib.common.settings import REPO_ROOT
 
 BENCH_DIR = REPO_ROOT / "data" / "bench"
 RESULTS = REPO_ROOT / "docs" / "benchmarks.md"

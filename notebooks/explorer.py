@@ -11,14 +11,14 @@ def _():
     import duckdb
     import marimo as mo
 
-    from orchestration.lib.settings import paths
+    from orchestration.lib.common.settings import settings
 
-    return duckdb, mo, paths
+    return duckdb, mo, settings
 
 
 @app.cell
-def _(duckdb, paths):
-    con = duckdb.connect(str(paths().warehouse), read_only=True)
+def _(duckdb, settings):
+    con = duckdb.connect(str(settings().warehouse), read_only=True)
     return (con,)
 
 

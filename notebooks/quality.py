@@ -12,14 +12,14 @@ def _():
     import duckdb
     import marimo as mo
 
-    from orchestration.lib.settings import paths
+    from orchestration.lib.common.settings import settings
 
-    return alt, duckdb, mo, paths
+    return alt, duckdb, mo, settings
 
 
 @app.cell
-def _(duckdb, paths):
-    con = duckdb.connect(str(paths().warehouse), read_only=True)
+def _(duckdb, settings):
+    con = duckdb.connect(str(settings().warehouse), read_only=True)
     return (con,)
 
 

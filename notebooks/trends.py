@@ -8,12 +8,12 @@ app = marimo.App(width="medium", app_title="trialwatch · recruiting trends")
 
 @app.cell
 def _():
-    import altair as alt
     import duckdb
     import marimo as mo
 
-    from orchestration.lib.settings import paths
-    from orchestration.lib.trend_queries import (
+    from orchestration.lib.common.settings import settings
+    from orchestration.lib.reports.charts import series_lines
+    from orchestration.lib.reports.trend_queries import (
         TrendFilter,
         filter_options,
         recruiting_by_day,
@@ -23,20 +23,20 @@ def _():
 
     return (
         TrendFilter,
-        alt,
         duckdb,
         filter_options,
         mo,
-        paths,
+        settings,
         recruiting_by_day,
         recruiting_trials,
+        series_lines,
         trials_by_year,
     )
 
 
 @app.cell
-def _(duckdb, filter_options, paths):
-    con = duckdb.connect(str(paths().warehouse), read_only=True)
+def _(duckdb, filter_options, settings):
+    con = duckdb.connect(str(settings().warehouse), read_only=True)
     options = filter_options(con)
     return con, options
 
@@ -78,22 +78,9 @@ def _(TrendFilter, condition, country, days, phase):
 
 
 @app.cell
-def _(alt, chosen, con, mo, recruiting_by_day):
+def _(chosen, con, mo, recruiting_by_day, series_lines):
     daily = recruiting_by_day(con, chosen)
-    daily_chart = (
-        alt.Chart(
-            daily.unpivot(index="day", variable_name="what", value_name="recruiting"),
-            title="Recruiting on each day",
-        )
-        .mark_line()
-        .encode(
-            x=alt.X("day:T", title=None),
-            y=alt.Y("recruiting:Q", title=None),
-            color=alt.Color("what:N", title=None),
-            tooltip=["day:T", "what:N", "recruiting:Q"],
-        )
-        .properties(width="container", height=260)
-    )
+    daily_chart = series_lines(daily, "day", "T", "recruiting", "Recruiting on each day", 260)
     latest = daily.row(-1, named=True) if daily.height else {}
     mo.vstack(
         [
@@ -110,21 +97,10 @@ def _(alt, chosen, con, mo, recruiting_by_day):
 
 
 @app.cell
-def _(alt, chosen, con, mo, trials_by_year):
+def _(chosen, con, mo, series_lines, trials_by_year):
     yearly = trials_by_year(con, chosen)
-    yearly_chart = (
-        alt.Chart(
-            yearly.unpivot(index="year", variable_name="what", value_name="trials"),
-            title="Trials per year, by the registry's own dates",
-        )
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=None),
-            y=alt.Y("trials:Q", title=None),
-            color=alt.Color("what:N", title=None),
-            tooltip=["year:O", "what:N", "trials:Q"],
-        )
-        .properties(width="container", height=220)
+    yearly_chart = series_lines(
+        yearly, "year", "O", "trials", "Trials per year, by the registry's own dates", 220
     )
     mo.ui.altair_chart(yearly_chart)
     return (yearly,)

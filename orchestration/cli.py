@@ -14,9 +14,9 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.lib.publish import table_counts
-from orchestration.lib.registry_pull import KINDS
-from orchestration.lib.settings import SAMPLE_DUMP, paths
+from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
+from orchestration.lib.ingest.registry_pull import KINDS
+from orchestration.lib.warehouse.publish import table_counts
 
 
 def run(source: str, as_of: str | None, pull: str = "auto") -> int:
@@ -24,12 +24,13 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
 
     if as_of:
         date.fromisoformat(as_of)  # fail before any work on a malformed date
+    current = settings()
     config = {"source": source, "as_of": as_of, "pull": pull}
     # Dagster's console shows warnings and worse; every event is still in the run's log
     # (`make dev` shows it), and the summary below says what was built.
     run_config = {
         "ops": {"ctgov_landing": {"config": config}},
-        "loggers": {"console": {"config": {"log_level": os.environ.get("TRIALWATCH_LOG", "INFO")}}},
+        "loggers": {"console": {"config": {"log_level": current.log}}},
     }
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     result = defs.resolve_job_def("everything").execute_in_process(
@@ -49,7 +50,7 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
 
 
 def summary() -> str:
-    current = paths()
+    current = settings()
     counts = table_counts(current.warehouse)
     width = max(map(len, counts))
     lines = [f"Warehouse published at {current.warehouse}", "Tables in schema main:"]
@@ -57,7 +58,7 @@ def summary() -> str:
     lines += [
         f"Landing (every version ever loaded, run log, quarantine): {current.landing}",
         f"Query it: duckdb -readonly {current.warehouse}",
-        f"Site: {current.site} (make site); exports: {current.data_dir / 'exports'}",
+        f"Site: {current.site} (make site); exports: {current.exports}",
         f"Weekly reports: {current.reports} (one dated folder each); dashboard: make dashboard",
     ]
     return "\n".join(lines)
@@ -77,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         "--pull", default="auto", choices=KINDS, help="for a registry: which kind of pull"
     )
     args = parser.parse_args(argv)
+    try:
+        settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
     return run(args.source or str(SAMPLE_DUMP), args.as_of or None, args.pull)
 
 

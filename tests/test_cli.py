@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.cli import main
-from orchestration.lib.settings import REPO_ROOT
-from tests.conftest import data_dir, query
+from orchestration.lib.common.settings import REPO_ROOT
+from tests.support.pipeline import data_dir, query
 
 SEED = REPO_ROOT / "data" / "seed-trial" / "NCT06529731.2026-06-24.json"
 

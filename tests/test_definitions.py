@@ -40,17 +40,3 @@ def test_the_graph_runs_from_landing_to_publication() -> None:
     # Records are parsed once, from the landing, and staging reads the parts.
     assert upstream("stg_ctgov__study_modules") == {"ctgov/raw_studies", "ctgov/load_batches"}
     assert upstream("stg_ctgov__studies") == {"staging/stg_ctgov__study_modules"}
-
-
-def test_the_weekly_report_comes_out_weekly_not_per_load() -> None:
-    from orchestration.definitions import defs
-
-    def assets_of(job: str) -> set[str]:
-        return {node.name for node in defs.resolve_job_def(job).nodes}
-
-    assert "weekly_report" in assets_of("everything")
-    assert "weekly_report" in assets_of("write_weekly_report")
-    assert "weekly_report" not in assets_of("daily_update") | assets_of("weekly_reconcile")
-    assert "parquet_exports" in assets_of("daily_update")
-    schedule = defs.resolve_schedule_def("write_weekly_report_schedule")
-    assert schedule.cron_schedule == "0 8 * * 1"

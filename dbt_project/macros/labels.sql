@@ -1,13 +1,14 @@
 {#- Plain-language labels for values from the registry, used in the sentences that
     describe a change. -#}
 
-{#- An enum value as the registry displays it: RECRUITING -> Recruiting,
-    ACTIVE_NOT_RECRUITING -> Active, not recruiting. -#}
+{#- A coded value as a reader sees it, from the seed enum_labels (which the site, the
+    digests and the report read too): RECRUITING -> Recruiting, ACTIVE_NOT_RECRUITING ->
+    Active, not recruiting; a value without a label as the registry sent it. -#}
 {% macro enum_label(expr) -%}
-    case
-        when {{ expr }} = 'ACTIVE_NOT_RECRUITING' then 'Active, not recruiting'
-        else upper(left(replace({{ expr }}, '_', ' '), 1)) || lower(substr(replace({{ expr }}, '_', ' '), 2))
-    end
+    coalesce(
+        (select labels.label from {{ ref('enum_labels') }} as labels where labels.enum_value = {{ expr }}),
+        {{ expr }}
+    )
 {%- endmacro %}
 
 {#- A partial date (see partial_dates.sql) as the text the registry gave:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.dump_generator import RECRUITING_STATES, Generator, daily_dump, full_dump
-from orchestration.lib.landing import land_dump
-from tests.conftest import query
+from orchestration.lib.ingest.landing import land_dump
+from tests.support.pipeline import query
 
 SIZE = 1_000
 

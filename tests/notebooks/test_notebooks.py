@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT, Paths
-from tests.browser import chromium
-from tests.conftest import data_dir, query
-from tests.dated_dumps import overall_status, recruiting_sites
+from orchestration.lib.common.settings import REPO_ROOT, Settings
+from tests.support.browser import chromium
+from tests.support.dated_dumps import overall_status, recruiting_sites
+from tests.support.pipeline import data_dir, query
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 
@@ -41,7 +41,7 @@ def test_every_notebook_is_tested() -> None:
 
 
 def test_trends_shows_what_recruits_now(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     found = run_notebook("trends", sample_warehouse.data_dir)
     last_day = found["daily"].row(-1, named=True)
@@ -58,7 +58,7 @@ def test_trends_shows_what_recruits_now(
 
 
 def test_explorer_shows_a_trial_with_its_sites(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     found = run_notebook("explorer", sample_warehouse.data_dir)
     assert found["trials"].height == min(500, len(sample_records))
@@ -80,7 +80,9 @@ def test_explorer_shows_a_trial_with_its_sites(
     assert found["sites"].height == min(500, sites)
 
 
-def test_quality_counts_stale_statuses(sample_warehouse: Paths, sample_records: list[dict]) -> None:
+def test_quality_counts_stale_statuses(
+    sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
     found = run_notebook("quality", sample_warehouse.data_dir)
     assert found["stale"]["unknown_status"].sum() == sum(
         overall_status(r) == "UNKNOWN" for r in sample_records
@@ -100,7 +102,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def dashboard(sample_warehouse: Paths) -> Iterator[str]:
+def dashboard(sample_warehouse: Settings) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         ["make", "--no-print-directory", "dashboard", f"DASHBOARD_PORT={port}"],

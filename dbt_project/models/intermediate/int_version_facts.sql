@@ -111,88 +111,79 @@ site_facts as (
     from named_sites
 ),
 
-conditions as (
+-- The conditions, interventions and central contacts of each version, each member
+-- once (as first listed). Central contacts only: they are who a patient is told to
+-- call. Their phone and email are compared through a hash, so no change row can
+-- carry them.
+listed_members as (
     select
         nct_id,
         content_hash,
-        condition_name,
-        {{ normalize_name('condition_name') }} as condition_key
+        ordinal,
+        'condition' as field,
+        {{ normalize_name('condition_name') }} as item_key,
+        condition_name as item_label,
+        condition_name as value,
+        condition_name as value_label,
+        null as details_hash
     from {{ ref('stg_ctgov__conditions') }}
-    where {{ normalize_name('condition_name') }} is not null
-    qualify row_number() over (partition by nct_id, content_hash, condition_key order by ordinal) = 1
-),
-
-interventions as (
+    union all
     select
         nct_id,
         content_hash,
-        intervention_name,
-        intervention_type,
-        concat_ws('|', intervention_type, {{ normalize_name('intervention_name') }}) as intervention_key
+        ordinal,
+        'intervention' as field,
+        concat_ws('|', intervention_type, {{ normalize_name('intervention_name') }}) as item_key,
+        intervention_name as item_label,
+        intervention_type as value,
+        {{ enum_label('intervention_type') }} as value_label,
+        null as details_hash
     from {{ ref('stg_ctgov__interventions') }}
     where {{ normalize_name('intervention_name') }} is not null
-    qualify row_number() over (partition by nct_id, content_hash, intervention_key order by ordinal) = 1
-),
-
--- Central contacts only: they are who a patient is told to call. Their phone and
--- email are compared through a hash, so no change row can carry them.
-central_contacts as (
+    union all
     select
         nct_id,
         content_hash,
-        coalesce(contact_name, 'A contact') as contact_label,
-        contact_role,
-        md5(concat_ws('|', phone, phone_ext, email)) as details_hash,
-        coalesce({{ normalize_name('contact_name') }}, 'contact ' || ordinal) as contact_key
+        ordinal,
+        'contact' as field,
+        coalesce({{ normalize_name('contact_name') }}, 'contact ' || ordinal) as item_key,
+        coalesce(contact_name, 'A contact') as item_label,
+        contact_role as value,
+        {{ enum_label('contact_role') }} as value_label,
+        md5(concat_ws('|', phone, phone_ext, email)) as details_hash
     from {{ ref('stg_ctgov__contacts') }}
     where location_ordinal is null
-    qualify row_number() over (partition by nct_id, content_hash, contact_key order by ordinal) = 1
+),
+
+members as (
+    select * from listed_members
+    where item_key is not null
+    qualify row_number() over (partition by nct_id, content_hash, field, item_key order by ordinal) = 1
 ),
 
 listed_facts as (
     select
         nct_id,
         content_hash,
-        'condition' as field,
+        field,
         'member' as kind,
-        condition_key as item_key,
-        condition_name as item_label,
-        condition_name as value,
-        condition_name as value_label
-    from conditions
-    union all
-    select
-        nct_id,
-        content_hash,
-        'intervention' as field,
-        'member' as kind,
-        intervention_key as item_key,
-        intervention_name as item_label,
-        intervention_type as value,
-        {{ enum_label('intervention_type') }} as value_label
-    from interventions
-    union all
-    select
-        nct_id,
-        content_hash,
-        'contact' as field,
-        'member' as kind,
-        contact_key as item_key,
-        contact_label as item_label,
-        contact_role as value,
-        {{ enum_label('contact_role') }} as value_label
-    from central_contacts
+        item_key,
+        item_label,
+        value,
+        value_label
+    from members
     union all
     select
         nct_id,
         content_hash,
         'contact_details' as field,
         'value' as kind,
-        contact_key as item_key,
-        contact_label as item_label,
+        item_key,
+        item_label,
         details_hash as value,
         null as value_label
-    from central_contacts
+    from members
+    where field = 'contact'
 )
 
 select * from study_facts

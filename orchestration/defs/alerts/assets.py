@@ -4,12 +4,11 @@ import dagster as dg
 
 from orchestration.defs.alerts.resources import AlertsResource
 from orchestration.defs.site.assets import site_pages
-from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
-from orchestration.lib.alerts import deliver, find_events, known_conditions
-from orchestration.lib.duckdb_files import open_read_only
-from orchestration.lib.settings import paths
-from orchestration.lib.subscriptions import read_subscriptions, store, stored_active
+from orchestration.lib.alerts.events import find_events, known_conditions
+from orchestration.lib.alerts.ledger import deliver
+from orchestration.lib.alerts.subscriptions import read_subscriptions, store, stored_active
+from orchestration.lib.common.duckdb_files import open_read_only
 
 
 @dg.asset(
@@ -24,7 +23,7 @@ from orchestration.lib.subscriptions import read_subscriptions, store, stored_ac
 def subscriptions(
     context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
-    warehouse = paths().warehouse
+    warehouse = alerts.settings().warehouse
     with open_read_only(warehouse) as con:
         trials = {n for (n,) in con.execute("select nct_id from main.trials").fetchall()}
     conditions = known_conditions(warehouse)
@@ -58,17 +57,17 @@ def subscriptions(
     description="A digest per subscriber of what changed since they signed up, delivered once.",
 )
 def alert_digests(
-    context: dg.AssetExecutionContext, alerts: AlertsResource, site: SiteResource
+    context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
-    warehouse = paths().warehouse
+    current = alerts.settings()
     transport = alerts.transport()
     report = deliver(
         alerts.ledger(),
-        find_events(warehouse, stored_active(alerts.ledger())),
+        find_events(current.warehouse, stored_active(alerts.ledger())),
         transport,
-        site_url=site.settings().base_url,
-        unsubscribe_url=alerts.unsubscribe_url(),
-        sender=alerts.sender(),
+        site_url=current.site_url,
+        unsubscribe_url=current.unsubscribe_url,
+        sender=current.mail_from,
     )
     context.log.info(
         f"{report.events} events, {report.messages_prepared} new digests, "

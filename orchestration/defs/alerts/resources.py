@@ -1,45 +1,38 @@
 """Alerts settings: where sign-ups arrive, the ledger, and how mail leaves."""
 
-import os
 from pathlib import Path
 
-import dagster as dg
-
-from orchestration.lib.alerts import Transport
-from orchestration.lib.mail_transport import FileOutbox, SmtpRelay
-from orchestration.lib.settings import paths
+from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.lib.alerts.transport import FileOutbox, SmtpRelay, Transport
 
 
-class AlertsResource(dg.ConfigurableResource):
-    """Read from the environment:
+class AlertsResource(SettingsResource):
+    """Digests go to an SMTP relay when ``smtp_host`` is set, else to ``data/outbox/``."""
 
-    - ``TRIALWATCH_SMTP_HOST`` (with ``_PORT``, default 587, ``_TLS``: starttls, ssl or
-      none, ``_USER``, ``_PASSWORD``): an SMTP relay; unset, digests go to ``data/outbox/``;
-    - ``TRIALWATCH_MAIL_FROM``: the sender;
-    - ``TRIALWATCH_UNSUBSCRIBE_URL``: the site's unsubscribe endpoint (``?token=`` is added).
-    """
+    smtp_host: str | None = setting("smtp_host")
+    smtp_port: int | None = setting("smtp_port")
+    smtp_tls: str | None = setting("smtp_tls")
+    smtp_user: str | None = setting("smtp_user")
+    smtp_password: str | None = setting("smtp_password")
+    mail_from: str | None = setting("mail_from")
+    unsubscribe_url: str | None = setting("unsubscribe_url")
+    site_url: str | None = setting("site_url")
 
     def subscriptions_dir(self) -> Path:
-        return paths().data_dir / "subscriptions"
+        return self.settings().subscriptions
 
     def ledger(self) -> Path:
-        return paths().data_dir / "alerts.duckdb"
-
-    def sender(self) -> str:
-        return os.environ.get("TRIALWATCH_MAIL_FROM", "trialwatch <updates@trialwatch.invalid>")
-
-    def unsubscribe_url(self) -> str:
-        return os.environ.get("TRIALWATCH_UNSUBSCRIBE_URL", "http://localhost:8000/unsubscribe")
+        return self.settings().alerts_store
 
     def transport(self) -> Transport:
-        host = os.environ.get("TRIALWATCH_SMTP_HOST")
-        if not host:
-            return FileOutbox(paths().data_dir / "outbox")
+        current = self.settings()
+        if not current.smtp_host:
+            return FileOutbox(current.outbox)
         return SmtpRelay(
-            host=host,
-            port=int(os.environ.get("TRIALWATCH_SMTP_PORT", "587")),
-            sender=self.sender(),
-            tls=os.environ.get("TRIALWATCH_SMTP_TLS", "starttls"),
-            user=os.environ.get("TRIALWATCH_SMTP_USER"),
-            password=os.environ.get("TRIALWATCH_SMTP_PASSWORD"),
+            host=current.smtp_host,
+            port=current.smtp_port,
+            sender=current.mail_from,
+            tls=current.smtp_tls,
+            user=current.smtp_user,
+            password=current.smtp_password,
         )

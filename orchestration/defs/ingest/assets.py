@@ -6,10 +6,10 @@ import dagster as dg
 from pydantic import Field
 
 from orchestration.defs.ingest.resources import LandingResource, RegistryResource
-from orchestration.lib.landing import LoadResult
-from orchestration.lib.progress import LoadProgress
-from orchestration.lib.registry_pull import KINDS, pull
-from orchestration.lib.settings import SAMPLE_DUMP
+from orchestration.lib.common.settings import SAMPLE_DUMP
+from orchestration.lib.ingest.landing import LoadResult
+from orchestration.lib.ingest.progress import LoadProgress
+from orchestration.lib.ingest.registry_pull import KINDS, pull
 
 # The keys dagster-dbt gives the dbt source tables, so dbt models depend on these assets.
 LANDING_TABLES = {

@@ -6,8 +6,8 @@ import dagster as dg
 
 from orchestration.defs.ingest.assets import LANDING_KEYS
 from orchestration.defs.ingest.resources import LandingResource
-from orchestration.lib.duckdb_files import open_read_only
-from orchestration.lib.freshness import (
+from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.ingest.freshness import (
     business_days_behind,
     last_registry_data_date,
     previous_business_day,

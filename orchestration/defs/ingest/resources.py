@@ -1,26 +1,24 @@
 """The landing store and the registry as Dagster resources."""
 
-import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
-from pydantic import Field
-
-from orchestration.lib.landing import LoadResult, land_dump
-from orchestration.lib.registry_client import DEFAULT_BASE_URL, RegistryClient
-from orchestration.lib.settings import paths
+from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.lib.ingest.landing import LoadResult, land_dump
+from orchestration.lib.ingest.registry_client import RegistryClient
 
 
-class LandingResource(dg.ConfigurableResource):
+class LandingResource(SettingsResource):
     """The append-only raw landing (``data/landing.duckdb`` unless TRIALWATCH_LANDING says)."""
 
+    load_workers: int | None = setting("load_workers")
+
     def path(self) -> Path:
-        return paths().landing
+        return self.settings().landing
 
     def downloads(self) -> Path:
-        return paths().data_dir / "downloads"
+        return self.settings().downloads
 
     def land(
         self,
@@ -28,22 +26,21 @@ class LandingResource(dg.ConfigurableResource):
         as_of: date | None,
         progress: Callable[[LoadResult], None] | None = None,
     ) -> LoadResult:
-        return land_dump(self.path(), source, as_of=as_of, progress=progress)
+        current = self.settings()
+        return land_dump(
+            current.landing, source, as_of=as_of, progress=progress, workers=current.workers
+        )
 
 
-class RegistryResource(dg.ConfigurableResource):
-    """The ClinicalTrials.gov API v2 (TRIALWATCH_REGISTRY_URL, TRIALWATCH_REGISTRY_RATE)."""
+class RegistryResource(SettingsResource):
+    """The ClinicalTrials.gov API v2."""
 
-    base_url: str | None = Field(
-        default=None, description="API v2 root; default $TRIALWATCH_REGISTRY_URL or the public API."
-    )
-    rate_per_second: float | None = Field(
-        default=None,
-        description="Requests per second at most; default $TRIALWATCH_REGISTRY_RATE or 1.",
-    )
+    registry_url: str | None = setting("registry_url")
+    registry_rate: float | None = setting("registry_rate")
 
     def client(self, base_url: str | None = None) -> RegistryClient:
         """A client for ``base_url``, or for the configured registry."""
-        url = base_url or self.base_url or os.environ.get("TRIALWATCH_REGISTRY_URL")
-        rate = self.rate_per_second or float(os.environ.get("TRIALWATCH_REGISTRY_RATE", "1.0"))
-        return RegistryClient(url or DEFAULT_BASE_URL, rate_per_second=rate)
+        current = self.settings()
+        return RegistryClient(
+            base_url or current.registry_url, rate_per_second=current.registry_rate
+        )

@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from orchestration.defs.site.resources import SiteResource
+from orchestration.defs.metadata import tables_written
+from orchestration.defs.reports.resources import ReportsResource
 from orchestration.defs.warehouse.assets import published_warehouse
-from orchestration.lib.exports import export_marts
-from orchestration.lib.report_facts import gather, last_load
-from orchestration.lib.report_output import find_chromium, previous_report, write_report
-from orchestration.lib.settings import paths
+from orchestration.lib.reports.exports import export_marts
+from orchestration.lib.reports.facts import gather, last_load
+from orchestration.lib.reports.output import previous_report, write_report
 
 
 @dg.asset(
@@ -16,16 +16,13 @@ from orchestration.lib.settings import paths
     kinds={"parquet"},
     description="Every mart as data/exports/<table>.parquet, for BI tools.",
 )
-def parquet_exports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    folder = paths().data_dir / "exports"
-    counts = export_marts(paths().warehouse, folder)
-    context.log.info(f"exported {len(counts)} tables to {folder}")
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(folder)),
-            **{f"rows.{table}": count for table, count in counts.items()},
-        }
-    )
+def parquet_exports(
+    context: dg.AssetExecutionContext, reports: ReportsResource
+) -> dg.MaterializeResult:
+    current = reports.settings()
+    counts = export_marts(current.warehouse, current.exports)
+    context.log.info(f"exported {len(counts)} tables to {current.exports}")
+    return dg.MaterializeResult(metadata=tables_written(current.exports, counts))
 
 
 @dg.asset(
@@ -39,16 +36,19 @@ def parquet_exports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         "condition and country, the newest recruiting trials, data-quality notes."
     ),
 )
-def weekly_report(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
-    warehouse, reports = paths().warehouse, paths().reports
+def weekly_report(
+    context: dg.AssetExecutionContext, reports: ReportsResource
+) -> dg.MaterializeResult:
+    current = reports.settings()
+    warehouse = current.warehouse
     as_of = last_load(warehouse)
-    facts = gather(warehouse, as_of, previous_report(reports, as_of))
-    chromium = find_chromium()
+    facts = gather(warehouse, as_of, previous_report(current.reports, as_of))
+    chromium = reports.chromium_path()
     if chromium is None:
         context.log.warning(
             "no Chromium found (set TRIALWATCH_CHROMIUM): the report is written without its PDF"
         )
-    files = write_report(facts, reports, site.settings().base_url, chromium)
+    files = write_report(facts, current.reports, current.site_url, chromium)
     context.log.info(f"report for {as_of} (changes since {facts.since}) in {files.folder}")
     return dg.MaterializeResult(
         metadata={

@@ -6,9 +6,11 @@ from orchestration.defs.reports.assets import (
     weekly_report_job,
     weekly_report_schedule,
 )
+from orchestration.defs.reports.resources import ReportsResource
 
 defs = dg.Definitions(
     assets=[parquet_exports, weekly_report],
     jobs=[weekly_report_job],
     schedules=[weekly_report_schedule],
+    resources={"reports": ReportsResource()},
 )

@@ -4,10 +4,9 @@ import dagster as dg
 
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
-from orchestration.lib.settings import paths
-from orchestration.lib.site_feed import trial_documents
-from orchestration.lib.site_output import SiteOutput
-from orchestration.lib.site_render import feed_documents, render_pages, write_feed
+from orchestration.lib.site.feed import trial_documents
+from orchestration.lib.site.output import SiteOutput
+from orchestration.lib.site.render import feed_documents, render_pages, write_feed
 
 
 @dg.asset(
@@ -17,7 +16,7 @@ from orchestration.lib.site_render import feed_documents, render_pages, write_fe
     description="One JSON document per trial and condition, the condition and search indexes.",
 )
 def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
-    current = paths()
+    current = site.settings()
     output = SiteOutput(current.site)
     trials, conditions = write_feed(trial_documents(current.warehouse, site.writer()), output)
     context.log.info(
@@ -44,10 +43,10 @@ def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mater
     description="Trial, condition and index pages, Atom feeds and sitemap.xml, from the feed.",
 )
 def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
-    root = paths().site
+    root = site.settings().site
     output = SiteOutput(root)
     trials, conditions = feed_documents(root, "trials"), feed_documents(root, "conditions")
-    render_pages(trials, conditions, output, site.settings())
+    render_pages(trials, conditions, output, site.site_settings())
     context.log.info(
         f"pages: {len(output.written)} files written, {output.unchanged} unchanged, "
         f"{len(output.removed)} removed"

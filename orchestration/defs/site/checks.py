@@ -8,13 +8,13 @@ import dagster as dg
 import orjson
 
 from orchestration.defs.site.assets import site_feed, site_pages
-from orchestration.lib.duckdb_files import open_read_only
-from orchestration.lib.leak_scan import leaked
-from orchestration.lib.plain_language import (
+from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.leak_scan import leaked
+from orchestration.lib.common.settings import settings
+from orchestration.lib.site.plain_language import (
     READABILITY_TARGET,
     readability_grade,
 )
-from orchestration.lib.settings import paths
 
 CONTACT_DETAILS = """
     select distinct value from (
@@ -31,7 +31,7 @@ GRADED_SAMPLE = 20_000
 
 @dg.asset_check(asset=site_feed, description="The median summary reads at grade 8 or below.")
 def summaries_are_plain() -> dg.AssetCheckResult:
-    documents = sorted((paths().site / "feed" / "trials").glob("*.json"))
+    documents = sorted((settings().site / "feed" / "trials").glob("*.json"))
     if len(documents) > GRADED_SAMPLE:
         documents = random.Random(0).sample(documents, GRADED_SAMPLE)
     grades = [
@@ -57,7 +57,7 @@ def summaries_are_plain() -> dg.AssetCheckResult:
     description="No phone number or email address from contacts appears anywhere in the site.",
 )
 def no_contact_details_published() -> dg.AssetCheckResult:
-    current = paths()
+    current = settings()
     with open_read_only(current.warehouse) as con:
         details = [
             value for (value,) in con.execute(CONTACT_DETAILS).fetchall() if identifies(value)

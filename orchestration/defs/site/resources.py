@@ -1,39 +1,34 @@
-"""Where the site is written, how it is linked, and which writer words it."""
+"""Where the site is linked from, and which writer words it."""
 
-import os
-
-import dagster as dg
-
-from orchestration.lib.llm_writer import LanguageModelWriter
-from orchestration.lib.plain_language import DeterministicWriter, Writer
-from orchestration.lib.settings import paths
-from orchestration.lib.site_render import SiteSettings
+from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.lib.site.llm_writer import LanguageModelWriter
+from orchestration.lib.site.plain_language import DeterministicWriter, Writer
+from orchestration.lib.site.render import SiteSettings
 
 
-class SiteResource(dg.ConfigurableResource):
-    """The static site under ``data/site``. Settings come from the environment:
+class SiteResource(SettingsResource):
+    """The static site (``TRIALWATCH_SITE_DIR``), its links and its writer: the
+    deterministic one, or an OpenAI-compatible model when ``llm_url`` is set."""
 
-    - ``TRIALWATCH_SITE_URL``: where the site is served (sitemap, feeds);
-    - ``TRIALWATCH_SIGNUP_URL``: where "Get updates" forms post;
-    - ``TRIALWATCH_LLM_URL`` (with ``TRIALWATCH_LLM_MODEL``, ``TRIALWATCH_LLM_KEY``): an
-      OpenAI-compatible API for the summaries; unset, the deterministic writer alone.
-    """
+    site_url: str | None = setting("site_url")
+    signup_url: str | None = setting("signup_url")
+    llm_url: str | None = setting("llm_url")
+    llm_model: str | None = setting("llm_model")
+    llm_key: str | None = setting("llm_key")
 
-    def settings(self) -> SiteSettings:
-        return SiteSettings(
-            base_url=os.environ.get("TRIALWATCH_SITE_URL", "http://localhost:8000/"),
-            signup_url=os.environ.get("TRIALWATCH_SIGNUP_URL", "/subscribe"),
-        )
+    def site_settings(self) -> SiteSettings:
+        current = self.settings()
+        return SiteSettings(base_url=current.site_url, signup_url=current.signup_url)
 
     def writer(self) -> Writer:
         deterministic = DeterministicWriter()
-        url = os.environ.get("TRIALWATCH_LLM_URL")
-        if not url:
+        current = self.settings()
+        if not current.llm_url:
             return deterministic
         return LanguageModelWriter(
-            base_url=url,
-            model=os.environ.get("TRIALWATCH_LLM_MODEL", "gpt-4o-mini"),
-            api_key=os.environ.get("TRIALWATCH_LLM_KEY"),
-            cache_dir=paths().cache / "plain-language",
+            base_url=current.llm_url,
+            model=current.llm_model,
+            api_key=current.llm_key,
+            cache_dir=current.cache / "plain-language",
             fallback=deterministic,
         )

@@ -8,8 +8,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.defs.metadata import tables_written
 from orchestration.defs.warehouse.resources import WarehouseResource
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.common.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 # The dbt installed beside this interpreter, whether or not its venv is on PATH.
@@ -62,10 +63,6 @@ def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     counts = warehouse.publish()
-    context.log.info(f"published {warehouse.paths().warehouse}")
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(warehouse.paths().warehouse)),
-            **{f"rows.{table}": count for table, count in counts.items()},
-        }
-    )
+    published = warehouse.settings().warehouse
+    context.log.info(f"published {published}")
+    return dg.MaterializeResult(metadata=tables_written(published, counts))

@@ -3,21 +3,19 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import dagster as dg
-
-from orchestration.lib.publish import publish, table_counts
-from orchestration.lib.settings import Paths, environment, paths
+from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.lib.common.settings import environment
+from orchestration.lib.warehouse.publish import publish, table_counts
 
 # Tables dbt needs to build from but analysts do not get: every staging table reads
 # its module from this one, which holds each landed record's JSON again.
 UNPUBLISHED = ("staging.stg_ctgov__study_modules",)
 
 
-class WarehouseResource(dg.ConfigurableResource):
+class WarehouseResource(SettingsResource):
     """The DuckDB warehouse: built in ``<warehouse dir>/.build``, published by atomic rename."""
 
-    def paths(self) -> Paths:
-        return paths()
+    dbt_memory: str | None = setting("dbt_memory")
 
     @contextmanager
     def dbt_environment(self) -> Iterator[None]:
@@ -27,12 +25,12 @@ class WarehouseResource(dg.ConfigurableResource):
         the subprocess starts, and restored after: the settings stay a function of the
         environment the process was given.
         """
-        current = self.paths()
+        current = self.settings()
         current.build_dir.mkdir(parents=True, exist_ok=True)
         with environment(current.dbt_env()):
             yield
 
     def publish(self) -> dict[str, int]:
-        current = self.paths()
+        current = self.settings()
         publish(current.build_warehouse, current.warehouse, leave_out=UNPUBLISHED)
         return table_counts(current.warehouse)

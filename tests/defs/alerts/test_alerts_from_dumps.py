@@ -6,8 +6,8 @@ import email
 from collections import defaultdict
 from pathlib import Path
 
-from orchestration.lib.settings import REPO_ROOT
-from tests.conftest import data_dir, query, run_everything
+from orchestration.lib.common.settings import REPO_ROOT
+from tests.support.pipeline import data_dir, query, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 SIGNUPS = """email,nct_id,condition,created_at,unsubscribe_token

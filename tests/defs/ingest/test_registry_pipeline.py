@@ -5,13 +5,10 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from orchestration.lib.registry_emulator import RegistryEmulator
-from orchestration.lib.settings import environment
-from tests.conftest import data_dir, query, run_everything
-
-
-def _nct(study: dict) -> str:
-    return study["protocolSection"]["identificationModule"]["nctId"]
+from orchestration.lib.common.settings import environment
+from orchestration.testing.registry_emulator import RegistryEmulator
+from tests.support.pipeline import data_dir, query, run_everything
+from tests.support.records import nct
 
 
 def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) -> None:
@@ -36,9 +33,9 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
         emulator.set_studies(changed, "2026-06-25T09:00:00")
         assert run_everything(emulator.base_url, pull="download").success
 
-        suspended = sorted(_nct(s) for s in changed[:3])
+        suspended = sorted(nct(s) for s in changed[:3])
         before = {
-            _nct(s): s["protocolSection"]["statusModule"]["overallStatus"] for s in sample_records
+            nct(s): s["protocolSection"]["statusModule"]["overallStatus"] for s in sample_records
         }
         assert all(before[n] != "SUSPENDED" for n in suspended)
         assert query(
@@ -49,4 +46,4 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
         assert query(
             current.warehouse,
             "select nct_id, removed_on::varchar from main.trials where is_removed",
-        ) == [(_nct(sample_records[0]), "2026-06-25")]
+        ) == [(nct(sample_records[0]), "2026-06-25")]

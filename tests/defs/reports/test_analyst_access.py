@@ -6,9 +6,9 @@ import json
 
 import polars as pl
 
-from orchestration.lib.data_dictionary import DICTIONARY, MANIFEST, render
-from orchestration.lib.settings import Paths
-from tests.conftest import query
+from orchestration.lib.common.settings import Settings
+from orchestration.lib.warehouse.data_dictionary import DICTIONARY, MANIFEST, render
+from tests.support.pipeline import query
 
 MAIN_COLUMNS = """
     select table_name, column_name from information_schema.columns
@@ -16,7 +16,7 @@ MAIN_COLUMNS = """
 """
 
 
-def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: Paths) -> None:
+def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: Settings) -> None:
     exports = sample_warehouse.data_dir / "exports"
     tables = {t for t, _ in query(sample_warehouse.warehouse, MAIN_COLUMNS)}
     assert {p.stem for p in exports.glob("*.parquet")} == tables
@@ -31,10 +31,11 @@ def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: P
 
 
 def test_the_data_dictionary_is_current_and_names_every_mart_column(
-    sample_warehouse: Paths,
+    sample_warehouse: Settings,
 ) -> None:
     assert DICTIONARY.read_text() == render(json.loads(MANIFEST.read_text())), (
-        "docs/data-dictionary.md is stale: run python -m orchestration.lib.data_dictionary"
+        "docs/data-dictionary.md is stale: "
+        "run python -m orchestration.lib.warehouse.data_dictionary"
     )
     sections = {part.split("`", 1)[0]: part for part in DICTIONARY.read_text().split("### `")[1:]}
     for table, column in query(sample_warehouse.warehouse, MAIN_COLUMNS):

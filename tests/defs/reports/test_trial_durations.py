@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from orchestration.lib.settings import Paths
-from tests.conftest import query
+from orchestration.lib.common.settings import Settings
+from tests.support.pipeline import query
 
 
 def _day(struct: dict | None) -> tuple[date, str] | None:
@@ -19,7 +19,7 @@ def _day(struct: dict | None) -> tuple[date, str] | None:
 
 
 def test_durations_match_the_registry_dates(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     expected = {}
     for record in sample_records:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.report_facts import gather
-from orchestration.lib.report_output import render_html
-from orchestration.lib.settings import Paths
-from tests.browser import chromium
-from tests.dated_dumps import (
+from orchestration.lib.common.settings import Settings
+from orchestration.lib.reports.facts import gather
+from orchestration.lib.reports.output import render_html
+from tests.support.browser import chromium
+from tests.support.dated_dumps import (
     DAYS,
     Series,
     current,
@@ -47,12 +47,14 @@ def expected_headline(series: Series) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def report(dated_history: tuple[Series, Paths]) -> Path:
+def report(dated_history: tuple[Series, Settings]) -> Path:
     _, built = dated_history
     return built.reports / AS_OF.isoformat()
 
 
-def test_the_headline_matches_the_dumps(dated_history: tuple[Series, Paths], report: Path) -> None:
+def test_the_headline_matches_the_dumps(
+    dated_history: tuple[Series, Settings], report: Path
+) -> None:
     series, _ = dated_history
     headline = json.loads((report / "headline.json").read_text())
     assert headline == expected_headline(series)
@@ -73,7 +75,7 @@ def _newest_recruiting(series: Series) -> list[str]:
 
 
 def test_the_pdf_renders_and_reads_back(
-    dated_history: tuple[Series, Paths], report: Path, tmp_path: Path
+    dated_history: tuple[Series, Settings], report: Path, tmp_path: Path
 ) -> None:
     series, _ = dated_history
     subprocess.run(
@@ -105,7 +107,7 @@ def test_the_pdf_renders_and_reads_back(
 
 
 def test_the_html_opens_offline_with_its_charts(
-    dated_history: tuple[Series, Paths], report: Path
+    dated_history: tuple[Series, Settings], report: Path
 ) -> None:
     series, _ = dated_history
     requested: list[str] = []
@@ -131,7 +133,7 @@ def test_the_html_opens_offline_with_its_charts(
 
 
 def test_a_later_report_says_what_changed_since_the_last(
-    dated_history: tuple[Series, Paths],
+    dated_history: tuple[Series, Settings],
 ) -> None:
     series, built = dated_history
     previous = {"trials": 900, "trials_recruiting": 1, "sites_recruiting": 1}

@@ -9,23 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT, Paths
-from tests.browser import chromium
-from tests.conftest import data_dir, run_everything
+from orchestration.lib.common.settings import REPO_ROOT, Settings
+from tests.support.browser import chromium
+from tests.support.pipeline import data_dir, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     with data_dir(tmp_path_factory.mktemp("seed-site")) as current:
         assert run_everything(SEED).success
         yield current
 
 
 @pytest.fixture(scope="module")
-def rendered(seed_site: Paths, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def rendered(seed_site: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """The page's visible text, and a full-page screenshot at a phone's width."""
     page_file = seed_site.site / "trials" / f"{EXPECTED['nct_id']}.html"
     shot = tmp_path_factory.mktemp("screens") / "seed.png"
@@ -56,7 +56,7 @@ def test_the_page_shows_every_expected_fact(rendered: tuple[str, Path]) -> None:
 
 
 def test_no_contact_detail_reaches_the_page_or_the_site(
-    rendered: tuple[str, Path], seed_site: Paths
+    rendered: tuple[str, Path], seed_site: Settings
 ) -> None:
     text, _ = rendered
     for detail in EXPECTED["published_page_must_not_contain"]:

@@ -18,10 +18,10 @@ from orchestration.defs.site import checks
 from orchestration.defs.site.assets import site_feed, site_pages
 from orchestration.defs.site.checks import no_contact_details_published, summaries_are_plain
 from orchestration.defs.site.resources import SiteResource
-from orchestration.lib.settings import REPO_ROOT, Paths
-from orchestration.lib.site_output import SiteOutput
-from orchestration.lib.site_render import SiteSettings, feed_documents, render_pages, write_feed
-from tests.conftest import data_dir
+from orchestration.lib.common.settings import REPO_ROOT, Settings
+from orchestration.lib.site.output import SiteOutput
+from orchestration.lib.site.render import SiteSettings, feed_documents, render_pages, write_feed
+from tests.support.pipeline import data_dir
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
 
@@ -40,7 +40,7 @@ def _contact_details(records: list[dict]) -> set[str]:
 
 
 def test_every_trial_and_condition_has_a_page(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     site = sample_warehouse.site
     trial_pages = {p.stem for p in (site / "trials").glob("*.html")}
@@ -57,7 +57,7 @@ def test_every_trial_and_condition_has_a_page(
     assert len(list((site / "feeds" / "trials").glob("*.xml"))) == len(trial_pages)
 
 
-def test_pages_are_valid_html_and_feeds_valid_xml(sample_warehouse: Paths) -> None:
+def test_pages_are_valid_html_and_feeds_valid_xml(sample_warehouse: Settings) -> None:
     site = sample_warehouse.site
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 1_000
@@ -79,7 +79,7 @@ def test_pages_are_valid_html_and_feeds_valid_xml(sample_warehouse: Paths) -> No
 
 
 def test_no_contact_detail_appears_anywhere(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     # Emails, and phones with enough digits to reach someone ("613" is also a count).
     details = {
@@ -96,7 +96,7 @@ def test_no_contact_detail_appears_anywhere(
 
 
 def test_feed_documents_follow_the_published_schema(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     trials = list(feed_documents(sample_warehouse.site, "trials"))
     conditions = list(feed_documents(sample_warehouse.site, "conditions"))
@@ -117,7 +117,7 @@ def test_feed_documents_follow_the_published_schema(
     assert {d["nct_id"]: d["status"]["code"] for d in trials} == status
 
 
-def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Paths) -> None:
+def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Settings) -> None:
     trials = list(feed_documents(sample_warehouse.site, "trials"))
     grades = [textstat.flesch_kincaid_grade(t["plain"]["summary"]) for t in trials]
     assert median(grades) <= 8
@@ -131,7 +131,7 @@ def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Paths) -> None
 
 
 def test_a_large_site_is_graded_on_a_sample(
-    sample_warehouse: Paths, monkeypatch: pytest.MonkeyPatch
+    sample_warehouse: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trials = list(feed_documents(sample_warehouse.site, "trials"))
     whole = median(textstat.flesch_kincaid_grade(t["plain"]["summary"]) for t in trials)
@@ -142,7 +142,7 @@ def test_a_large_site_is_graded_on_a_sample(
     assert result.metadata["median_flesch_kincaid_grade"].value == pytest.approx(whole, abs=0.5)
 
 
-def test_a_rebuild_rewrites_only_what_changed(sample_warehouse: Paths, tmp_path: Path) -> None:
+def test_a_rebuild_rewrites_only_what_changed(sample_warehouse: Settings, tmp_path: Path) -> None:
     with data_dir(sample_warehouse.data_dir):
         again = dg.materialize([site_feed, site_pages], resources={"site": SiteResource()})
     assert again.success
@@ -157,11 +157,11 @@ def test_a_rebuild_rewrites_only_what_changed(sample_warehouse: Paths, tmp_path:
     changed["recent_changes"].insert(0, {"date": "2030-01-01", "sentence": "Something changed."})
     output = SiteOutput(copy)
     write_feed(trials, output)
-    render_pages(trials, conditions, output, SiteResource().settings())
+    render_pages(trials, conditions, output, SiteResource().site_settings())
     nct_id = changed["nct_id"]
     assert sorted(output.written) == [
         f"feed/trials/{nct_id}.json",
         f"feeds/trials/{nct_id}.xml",
         f"trials/{nct_id}.html",
     ]
-    assert isinstance(SiteResource().settings(), SiteSettings)
+    assert isinstance(SiteResource().site_settings(), SiteSettings)

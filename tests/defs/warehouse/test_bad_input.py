@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT
-from tests.conftest import data_dir, query, run_everything
+from orchestration.lib.common.settings import REPO_ROOT
+from tests.support.pipeline import data_dir, query, run_everything
+from tests.support.records import nct
 
 SEED_DUMPS = REPO_ROOT / "data" / "seed-trial"
 READER = """
@@ -24,10 +25,6 @@ print(con.execute(sys.argv[2]).fetchone()[0], flush=True)
 """
 
 
-def _nct(study: dict) -> str:
-    return study["protocolSection"]["identificationModule"]["nctId"]
-
-
 @pytest.fixture(scope="module")
 def broken_dump(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict]) -> Path:
     """100 real studies in a bulk zip, plus a JSON Lines file of bad and odd records."""
@@ -35,7 +32,7 @@ def broken_dump(tmp_path_factory: pytest.TempPathFactory, sample_records: list[d
     dump.mkdir()
     with zipfile.ZipFile(dump / "ctg-studies.json.zip", "w") as zf:
         for study in sample_records[:100]:
-            zf.writestr(f"ctg-studies/{_nct(study)}.json", json.dumps(study))
+            zf.writestr(f"ctg-studies/{nct(study)}.json", json.dumps(study))
     new_status = copy.deepcopy(sample_records[100])
     new_status["protocolSection"]["statusModule"]["overallStatus"] = "PAUSED_FOR_REVIEW"
     wrong_type = copy.deepcopy(sample_records[101])
@@ -71,7 +68,7 @@ def test_bad_records_quarantined_good_ones_published(
         assert "nctId" in quarantined[1][2]
         assert "enrollmentInfo.count: expected integer, got string" in quarantined[2][2]
         # The unknown status lands, is logged, and the enum check warns.
-        new_status_id = _nct(sample_records[100])
+        new_status_id = nct(sample_records[100])
         assert query(
             warehouse, "select overall_status from main.trials where nct_id = ?", [new_status_id]
         ) == [("PAUSED_FOR_REVIEW",)]
@@ -111,7 +108,7 @@ def test_failed_run_keeps_the_last_good_warehouse_readable(
             truncated = tmp_path / "ctg-studies.json.zip"
             with zipfile.ZipFile(truncated, "w") as zf:
                 for study in sample_records[200:300]:
-                    zf.writestr(f"{_nct(study)}.json", json.dumps(study))
+                    zf.writestr(f"{nct(study)}.json", json.dumps(study))
             truncated.write_bytes(truncated.read_bytes()[:5000])
             failed = run_everything(truncated)
             assert not failed.success

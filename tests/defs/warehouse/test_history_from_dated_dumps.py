@@ -1,4 +1,4 @@
-"""History over several dated dumps of the real sample (tests/dated_dumps.py), against
+"""History over several dated dumps of the real sample (tests/support/dated_dumps.py), against
 an independent reading: versions, changes and status runs are computed here again from
 the dumps with plain Python, and compared with the warehouse.
 """
@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from orchestration.lib.settings import Paths
-from tests.conftest import query
-from tests.dated_dumps import Record, Series, canonical, locations, versions_of
+from orchestration.lib.common.settings import Settings
+from tests.support.dated_dumps import Record, Series, canonical, locations, versions_of
+from tests.support.pipeline import query
 
 # --- The independent reading -------------------------------------------------------
 
@@ -145,7 +145,7 @@ def _site_keys(warehouse: Path) -> dict[tuple[str, str], tuple]:
     return {(nct_id, site_id): tuple(key) for nct_id, site_id, *key in query(warehouse, SITE_KEYS)}
 
 
-def test_the_series_holds_every_kind_of_change(dated_history: tuple[Series, Paths]) -> None:
+def test_the_series_holds_every_kind_of_change(dated_history: tuple[Series, Settings]) -> None:
     series, _ = dated_history
     fields = {change[2] for change in expected_changes(series)}
     assert {
@@ -161,7 +161,7 @@ def test_the_series_holds_every_kind_of_change(dated_history: tuple[Series, Path
     } <= fields
 
 
-def test_versions_match(dated_history: tuple[Series, Paths]) -> None:
+def test_versions_match(dated_history: tuple[Series, Settings]) -> None:
     series, current = dated_history
     expected = sorted(
         (nct_id, number, day)
@@ -181,7 +181,7 @@ def test_versions_match(dated_history: tuple[Series, Paths]) -> None:
     )
 
 
-def test_changes_match(dated_history: tuple[Series, Paths]) -> None:
+def test_changes_match(dated_history: tuple[Series, Settings]) -> None:
     series, current = dated_history
     sites = _site_keys(current.warehouse)
     rows = query(
@@ -204,7 +204,7 @@ def test_changes_match(dated_history: tuple[Series, Paths]) -> None:
     assert found == expected_changes(series)
 
 
-def test_recruiting_status_matches(dated_history: tuple[Series, Paths]) -> None:
+def test_recruiting_status_matches(dated_history: tuple[Series, Settings]) -> None:
     series, current = dated_history
     sites = _site_keys(current.warehouse)
     rows = query(
@@ -219,7 +219,7 @@ def test_recruiting_status_matches(dated_history: tuple[Series, Paths]) -> None:
     assert found == expected_status_runs(series)
 
 
-def test_the_landing_grows_with_changes(dated_history: tuple[Series, Paths]) -> None:
+def test_the_landing_grows_with_changes(dated_history: tuple[Series, Settings]) -> None:
     """A record is stored once per version; an observation once per day it was seen."""
     series, current = dated_history
     contents = {(n, canonical(r)) for n, days in series.items() for r in days if r is not None}

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import polars as pl
 import pytest
 
-from orchestration.lib.change_patterns import apply_version, read_histories, stamp, write_jsonl
-from orchestration.lib.settings import CTHIST_VERSIONS, Paths
-from tests.conftest import data_dir, query, run_everything
+from orchestration.lib.common.settings import CTHIST_VERSIONS, Settings
+from orchestration.testing.change_patterns import apply_version, read_histories, stamp, write_jsonl
+from tests.support.pipeline import data_dir, query, run_everything
 
 # The fields the history file holds, as trial_changes names them, and its columns.
 FIELDS = {
@@ -53,7 +53,7 @@ def history() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def replayed(
     tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict]
-) -> Iterator[Paths]:
+) -> Iterator[Settings]:
     records = []
     histories = sorted(read_histories().items())
     for base, (nct_id, versions) in zip(sample_records[: len(histories)], histories, strict=True):
@@ -84,7 +84,7 @@ def _expected_changes(history: pl.DataFrame) -> set[tuple[str, str, str]]:
     return found
 
 
-def test_every_real_version_is_a_version(replayed: Paths, history: pl.DataFrame) -> None:
+def test_every_real_version_is_a_version(replayed: Settings, history: pl.DataFrame) -> None:
     versions = query(
         replayed.warehouse,
         "select nct_id, version_number, valid_from from main.trial_versions order by 1, 2",
@@ -99,7 +99,7 @@ def test_every_real_version_is_a_version(replayed: Paths, history: pl.DataFrame)
     assert trials == sorted(expected.iter_rows())
 
 
-def test_changes_are_the_real_changes(replayed: Paths, history: pl.DataFrame) -> None:
+def test_changes_are_the_real_changes(replayed: Settings, history: pl.DataFrame) -> None:
     found = query(
         replayed.warehouse,
         "select nct_id, changed_on::varchar, field from main.trial_changes",
@@ -109,7 +109,7 @@ def test_changes_are_the_real_changes(replayed: Paths, history: pl.DataFrame) ->
 
 
 def test_status_and_enrollment_values_are_the_real_ones(
-    replayed: Paths, history: pl.DataFrame
+    replayed: Settings, history: pl.DataFrame
 ) -> None:
     found = query(
         replayed.warehouse,
@@ -135,7 +135,7 @@ def test_status_and_enrollment_values_are_the_real_ones(
     assert set(found) == expected
 
 
-def test_status_runs_are_the_real_runs(replayed: Paths, history: pl.DataFrame) -> None:
+def test_status_runs_are_the_real_runs(replayed: Settings, history: pl.DataFrame) -> None:
     found = query(
         replayed.warehouse,
         """
@@ -156,7 +156,7 @@ def test_status_runs_are_the_real_runs(replayed: Paths, history: pl.DataFrame) -
     assert found == sorted(expected, key=lambda r: (r[0], r[2]))
 
 
-def test_a_date_slip_reads_as_one(replayed: Paths) -> None:
+def test_a_date_slip_reads_as_one(replayed: Settings) -> None:
     # NCT01352702's primary completion slipped from Feb 2012 to Feb 2013 on 2012-04-24.
     assert query(
         replayed.warehouse,

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from orchestration.lib.settings import SAMPLE_DUMP, Paths
-from tests.conftest import query, run_everything
+from orchestration.lib.common.settings import SAMPLE_DUMP, Settings
+from tests.support.pipeline import query, run_everything
 
 PHASE_NAMES = {"NA": "Not Applicable", "EARLY_PHASE1": "Early Phase 1"}
 AGE_UNITS = {"Year": 1, "Month": 1 / 12, "Week": 7 / 365.25, "Day": 1 / 365.25}
@@ -22,11 +22,11 @@ def _locations(study: dict) -> list[dict]:
     return _module(study, "contactsLocationsModule").get("locations", [])
 
 
-def _count(warehouse: Paths, table: str) -> int:
+def _count(warehouse: Settings, table: str) -> int:
     return query(warehouse.warehouse, f"select count(*) from main.{table}")[0][0]
 
 
-def test_row_counts_match_the_raw_sample(sample_warehouse: Paths, sample_records: list[dict]):
+def test_row_counts_match_the_raw_sample(sample_warehouse: Settings, sample_records: list[dict]):
     locations = [loc for s in sample_records for loc in _locations(s)]
     meshes = {
         (s["protocolSection"]["identificationModule"]["nctId"], m["id"])
@@ -89,7 +89,7 @@ def _age(text: str | None) -> float | None:
     return round(int(number) * AGE_UNITS[unit.rstrip("s")], 4)
 
 
-def test_trial_values_match_the_raw_sample(sample_warehouse: Paths, sample_records: list[dict]):
+def test_trial_values_match_the_raw_sample(sample_warehouse: Settings, sample_records: list[dict]):
     rows = query(
         sample_warehouse.warehouse,
         """
@@ -121,7 +121,7 @@ def test_trial_values_match_the_raw_sample(sample_warehouse: Paths, sample_recor
         assert actual[nct_id] == pytest.approx(expected), nct_id
 
 
-def test_partial_dates_are_all_kept(sample_warehouse: Paths, sample_records: list[dict]):
+def test_partial_dates_are_all_kept(sample_warehouse: Settings, sample_records: list[dict]):
     month_precision = sum(
         1
         for s in sample_records
@@ -136,7 +136,7 @@ def test_partial_dates_are_all_kept(sample_warehouse: Paths, sample_records: lis
     ) == [(month_precision,)]
 
 
-def test_sites_are_shared_across_trials(sample_warehouse: Paths, sample_records: list[dict]):
+def test_sites_are_shared_across_trials(sample_warehouse: Settings, sample_records: list[dict]):
     """Listings of one facility, spelled identically in several trials, are one site."""
     listings: dict[tuple, list[tuple[str, int]]] = {}
     for study in sample_records:
@@ -171,7 +171,7 @@ def test_sites_are_shared_across_trials(sample_warehouse: Paths, sample_records:
     assert unnamed == []
 
 
-def test_dbt_tests_ran_as_asset_checks(sample_warehouse: Paths) -> None:
+def test_dbt_tests_ran_as_asset_checks(sample_warehouse: Settings) -> None:
     from orchestration.definitions import defs
 
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
@@ -180,7 +180,7 @@ def test_dbt_tests_ran_as_asset_checks(sample_warehouse: Paths) -> None:
     assert "last_load_quarantined_nothing" in checks
 
 
-def test_a_reload_adds_nothing(sample_warehouse: Paths) -> None:
+def test_a_reload_adds_nothing(sample_warehouse: Settings) -> None:
     tables = ["trials", "trial_sites", "sites", "contacts", "conditions", "quarantine"]
     landing_sql = (
         "select (select count(*) from raw_studies), (select count(*) from raw_observations)"
@@ -203,7 +203,7 @@ def test_a_reload_adds_nothing(sample_warehouse: Paths) -> None:
 
 
 def test_one_version_per_trial_first_seen_on_its_stamp(
-    sample_warehouse: Paths, sample_records: list[dict]
+    sample_warehouse: Settings, sample_records: list[dict]
 ) -> None:
     expected = {
         s["protocolSection"]["identificationModule"]["nctId"]: (

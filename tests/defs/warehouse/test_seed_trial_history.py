@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.landing import land_dump
-from orchestration.lib.settings import REPO_ROOT, Paths
-from tests.conftest import data_dir, query, run_everything
+from orchestration.lib.common.settings import REPO_ROOT, Settings
+from orchestration.lib.ingest.landing import land_dump
+from tests.support.pipeline import data_dir, query, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
@@ -19,7 +19,7 @@ def _dump(day: str) -> Path:
     return SEED / f"NCT06529731.2026-06-{day}.json"
 
 
-def _facts(current: Paths) -> dict:
+def _facts(current: Settings) -> dict:
     nct_id = EXPECTED["nct_id"]
     (trial,) = query(
         current.warehouse,

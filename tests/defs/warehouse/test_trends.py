@@ -1,5 +1,5 @@
 """Trend marts against independent readings: recruiting activity and status transitions
-over the dated dumps (tests/dated_dumps.py), the yearly long run over the sample.
+over the dated dumps (tests/support/dated_dumps.py), the yearly long run over the sample.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from orchestration.lib.settings import Paths
-from orchestration.lib.trend_queries import TrendFilter, recruiting_by_day
-from tests.conftest import query
-from tests.dated_dumps import (
+from orchestration.lib.common.settings import Settings
+from orchestration.lib.reports.trend_queries import TrendFilter, recruiting_by_day
+from tests.support.dated_dumps import (
     DAYS,
     Record,
     Series,
@@ -26,6 +25,7 @@ from tests.dated_dumps import (
     recruiting_sites,
     trial_status_on,
 )
+from tests.support.pipeline import query
 
 DIMENSIONS = ("all", "condition", "phase", "sponsor_class", "country", "us_state")
 PHASES = {"NA": "Not Applicable", "EARLY_PHASE1": "Early Phase 1"}
@@ -115,7 +115,7 @@ def expected_activity(series: Series) -> set[tuple]:
     return rows
 
 
-def test_recruiting_activity_matches(dated_history: tuple[Series, Paths]) -> None:
+def test_recruiting_activity_matches(dated_history: tuple[Series, Settings]) -> None:
     series, built = dated_history
     found = set(
         query(
@@ -140,7 +140,7 @@ def test_recruiting_activity_matches(dated_history: tuple[Series, Paths]) -> Non
     ("before", "after"), [(DAYS[0], DAYS[-1]), (date(2026, 6, 30), DAYS[1]), (DAYS[1], DAYS[2])]
 )
 def test_status_transitions_between_two_days(
-    dated_history: tuple[Series, Paths], before: date, after: date
+    dated_history: tuple[Series, Settings], before: date, after: date
 ) -> None:
     series, built = dated_history
     pairs: dict[tuple[str, str], int] = defaultdict(int)
@@ -203,7 +203,7 @@ def expected_years(records: list[Record], last_year: int) -> dict[tuple, tuple]:
 
 
 @pytest.fixture(scope="module")
-def yearly(sample_warehouse: Paths) -> Iterator[dict[tuple, tuple]]:
+def yearly(sample_warehouse: Settings) -> Iterator[dict[tuple, tuple]]:
     rows = query(
         sample_warehouse.warehouse,
         """
@@ -224,7 +224,7 @@ def test_yearly_activity_matches_the_sample(yearly: dict, sample_records: list[R
     assert max(row[4] for row in everything) > 100
 
 
-def test_dashboard_filters_combine(dated_history: tuple[Series, Paths]) -> None:
+def test_dashboard_filters_combine(dated_history: tuple[Series, Settings]) -> None:
     """A condition and a country together: trials in both, and only that country's sites."""
     series, built = dated_history
     terms = Counter(

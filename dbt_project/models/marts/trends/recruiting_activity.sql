@@ -169,30 +169,12 @@ periods as (
         'day' as period,
         day as period_start,
         day as period_end,
-        dimension,
-        segment,
-        trials_recruiting,
-        trials_opened,
-        trials_closed,
-        sites_recruiting,
-        sites_opened,
-        sites_closed
+        * exclude (day)
     from daily
-
-    union all
-
+    union all by name
     select
         'week' as period,
-        period_start,
-        period_end,
-        dimension,
-        segment,
-        trials_recruiting,
-        trials_opened,
-        trials_closed,
-        sites_recruiting,
-        sites_opened,
-        sites_closed
+        *
     from weekly
 )
 

@@ -4,42 +4,30 @@ with source as (
     {{ ctgov_module('outcomes_module') }}
 ),
 
-primary_outcomes as (
+outcome_lists as (
     select
-        source.nct_id,
-        source.content_hash,
+        nct_id,
+        content_hash,
         'primary' as outcome_type,
-        outcome.ordinal,
-        outcome.item
-    from source,
-        unnest(json_extract(source.module, '$.primaryOutcomes[*]'))
-        with ordinality as outcome (item, ordinal)
-),
-
-secondary_outcomes as (
-    select
-        source.nct_id,
-        source.content_hash,
-        'secondary' as outcome_type,
-        outcome.ordinal,
-        outcome.item
-    from source,
-        unnest(json_extract(source.module, '$.secondaryOutcomes[*]'))
-        with ordinality as outcome (item, ordinal)
-),
-
-outcomes as (
-    select * from primary_outcomes
+        module -> 'primaryOutcomes' as outcome_list
+    from source
     union all
-    select * from secondary_outcomes
+    select
+        nct_id,
+        content_hash,
+        'secondary' as outcome_type,
+        module -> 'secondaryOutcomes' as outcome_list
+    from source
 )
 
 select
-    nct_id,
-    content_hash,
-    outcome_type,
-    ordinal::integer as ordinal,
-    item ->> 'measure' as measure,
-    item ->> 'description' as description,
-    item ->> 'timeFrame' as time_frame
-from outcomes
+    outcome_lists.nct_id,
+    outcome_lists.content_hash,
+    outcome_lists.outcome_type,
+    outcome.ordinal::integer as ordinal,
+    outcome.item ->> 'measure' as measure,
+    outcome.item ->> 'description' as description,
+    outcome.item ->> 'timeFrame' as time_frame
+from outcome_lists,
+    unnest(json_extract(outcome_lists.outcome_list, '$[*]'))
+    with ordinality as outcome (item, ordinal)

@@ -25,6 +25,12 @@ collaborators as (
     from source,
         unnest(json_extract(source.module, '$.collaborators[*]'))
         with ordinality as collaborator (sponsor, ordinal)
+),
+
+sponsors as (
+    select * from lead_sponsors
+    union all
+    select * from collaborators
 )
 
 select
@@ -34,13 +40,4 @@ select
     sponsor_role,
     sponsor ->> 'name' as sponsor_name,
     sponsor ->> 'class' as agency_class
-from lead_sponsors
-union all
-select
-    nct_id,
-    content_hash,
-    ordinal::integer as ordinal,
-    sponsor_role,
-    sponsor ->> 'name' as sponsor_name,
-    sponsor ->> 'class' as agency_class
-from collaborators
+from sponsors

@@ -1,0 +1,56 @@
+"""Jobs and schedules that span the whole graph: `make run`'s job, the daily update and
+the weekly reconcile."""
+
+import dagster as dg
+
+from orchestration.lib.common.settings import settings
+
+everything_job = dg.define_asset_job(
+    "everything",
+    selection=dg.AssetSelection.all(),
+    description="Land a dump (or pull the registry), then build, test and publish everything.",
+)
+
+
+def _registry_job(name: str, pull: str, description: str):
+    # Reports that come out weekly have their own schedule, not one per load.
+    return dg.define_asset_job(
+        name,
+        selection=dg.AssetSelection.all() - dg.AssetSelection.tag("cadence", "weekly"),
+        description=description,
+        config={"ops": {"ctgov_landing": {"config": {"source": "registry", "pull": pull}}}},
+    )
+
+
+daily_update_job = _registry_job(
+    "daily_update",
+    "auto",
+    "Pull the studies the registry changed since the last pull, then rebuild downstream.",
+)
+weekly_reconcile_job = _registry_job(
+    "weekly_reconcile",
+    "download",
+    "Load the registry's bulk download, mark studies it no longer holds, rebuild downstream.",
+)
+
+# Schedules reach the live registry, so they run only where an operator says so.
+_SCHEDULE_STATUS = (
+    dg.DefaultScheduleStatus.RUNNING
+    if settings().schedules == "on"
+    else dg.DefaultScheduleStatus.STOPPED
+)
+daily_update_schedule = dg.ScheduleDefinition(
+    job=daily_update_job,
+    cron_schedule="0 7 * * *",  # after the registry's overnight refresh (US Eastern)
+    execution_timezone="UTC",
+    default_status=_SCHEDULE_STATUS,
+)
+weekly_reconcile_schedule = dg.ScheduleDefinition(
+    job=weekly_reconcile_job,
+    cron_schedule="0 4 * * 0",
+    execution_timezone="UTC",
+    default_status=_SCHEDULE_STATUS,
+)
+
+JOBS = [everything_job, daily_update_job, weekly_reconcile_job]
+SCHEDULES = [daily_update_schedule, weekly_reconcile_schedule]

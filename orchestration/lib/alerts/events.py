@@ -1,0 +1,97 @@
+"""What each subscriber should hear, from the published warehouse.
+
+An event is a change to a followed trial (one per ``trial_changes`` row seen on or
+after the sign-up day), or a trial first seen on or after the sign-up day for a
+followed condition, matched by MeSH term with its descendants (a sign-up for
+"Leukemia" hears of an acute myeloid leukemia trial) or by the registrant's own wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from orchestration.lib.alerts.subscriptions import Subscription
+from orchestration.lib.common.duckdb_files import open_read_only
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    kind: str  # trial_changed | new_trial
+    subscription: Subscription
+    nct_id: str
+    title: str
+    day: date
+    text: str
+
+
+def find_events(warehouse: Path, subscriptions: list[Subscription]) -> list[Event]:
+    with open_read_only(warehouse) as con:
+        titles = dict(con.execute("select nct_id, brief_title from main.trials").fetchall())
+        first_seen = dict(con.execute("select nct_id, first_seen from main.trials").fetchall())
+        events = []
+        for sub in subscriptions:
+            since = sub.created_at.date()
+            if sub.nct_id:
+                changes = con.execute(
+                    """
+                    select change_id, changed_on, sentence from main.trial_changes
+                    where nct_id = ? and changed_on >= ?
+                    order by changed_on, category, field, item_key
+                    """,
+                    [sub.nct_id, since],
+                ).fetchall()
+                events += [
+                    Event(
+                        f"change:{cid}",
+                        "trial_changed",
+                        sub,
+                        sub.nct_id,
+                        titles[sub.nct_id],
+                        day,
+                        text,
+                    )
+                    for cid, day, text in changes
+                ]
+            else:
+                for (nct_id,) in con.execute(
+                    CONDITION_TRIALS, [sub.condition, sub.condition]
+                ).fetchall():
+                    if first_seen[nct_id] >= since:
+                        events.append(
+                            Event(
+                                f"new:{nct_id}",
+                                "new_trial",
+                                sub,
+                                nct_id,
+                                titles[nct_id],
+                                first_seen[nct_id],
+                                f"A new trial for {sub.condition}: {titles[nct_id]}",
+                            )
+                        )
+    return events
+
+
+# Trials for a condition: its MeSH term or any descendant (trial_condition_terms lists
+# each trial under its terms' ancestors too), or the registrant's own wording.
+CONDITION_TRIALS = """
+    select distinct terms.nct_id
+    from main.trial_condition_terms as terms join main.conditions using (mesh_id)
+    where lower(conditions.mesh_term) = lower(trim(?))
+    union
+    select nct_id from main.trial_conditions
+    where lower(trim(condition_name)) = lower(trim(?))
+    order by 1
+"""
+
+
+def known_conditions(warehouse: Path) -> set[str]:
+    """Every condition a sign-up may name, in lower case: MeSH terms and registrant wordings."""
+    with open_read_only(warehouse) as con:
+        rows = con.execute(
+            "select lower(mesh_term) from main.conditions"
+            " union select lower(trim(condition_name)) from main.trial_conditions"
+        ).fetchall()
+    return {name for (name,) in rows if name}

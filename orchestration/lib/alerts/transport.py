@@ -1,0 +1,61 @@
+"""Where digests go: a folder of .eml files (the default) or an SMTP relay."""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, message_id: str, email: str, body: bytes) -> None: ...
+
+
+@dataclass
+class FileOutbox:
+    """Each message as ``<message id>.eml``; one already there is not written again."""
+
+    folder: Path
+    name: str = "outbox"
+
+    def send(self, message_id: str, email: str, body: bytes) -> None:
+        path = self.folder / f"{re.sub(r'[^A-Za-z0-9._-]', '', message_id)}.eml"
+        if path.exists():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(body)
+        os.replace(temporary, path)
+
+
+@dataclass
+class SmtpRelay:
+    host: str
+    port: int
+    sender: str
+    tls: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+    name: str = "smtp"
+
+    def send(self, message_id: str, email: str, body: bytes) -> None:
+        context = ssl.create_default_context()
+        if self.tls == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with client:
+            if self.tls == "starttls":
+                client.starttls(context=context)
+            if self.user:
+                client.login(self.user, self.password or "")
+            client.sendmail(self.sender, [email], body)

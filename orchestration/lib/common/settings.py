@@ -1,0 +1,335 @@
+"""Every setting of trialwatch, typed and validated in one place.
+
+Each field is read from the environment variable ``TRIALWATCH_<FIELD NAME>``. Values
+are checked when they are read: an unknown choice (``TRIALWATCH_SMTP_TLS=tls``), a
+number that is not one (``TRIALWATCH_REGISTRY_RATE=fast``) or a malformed size is a
+:class:`SettingsError` naming the variable, raised when Dagster loads the definitions
+or the command line starts, never a silent fallback. Choices ignore case
+(``STARTTLS`` is ``starttls``).
+
+Every path derives from one data directory, so that a test or a second deployment
+points the whole pipeline elsewhere with one variable. :func:`settings` reads the
+environment each time it is asked (cached for an unchanged environment), which is what
+lets a test move the data directory after the definitions are loaded.
+
+``python -m orchestration.lib.common.settings`` prints README's configuration table;
+a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SAMPLE_DUMP = REPO_ROOT / "data" / "sample" / "studies.jsonl.gz"
+OPENAPI_SPEC = REPO_ROOT / "data" / "reference" / "ctgov-api-v2.0.5.openapi.yaml"
+# 876 real versions of 140 trials from the registry's history: how real trials change.
+CTHIST_VERSIONS = REPO_ROOT / "data" / "reference" / "cthist-versions-140-trials.csv"
+
+PREFIX = "TRIALWATCH_"
+_SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$")
+
+
+class SettingsError(ValueError):
+    """One or more TRIALWATCH_* variables hold a value trialwatch cannot use."""
+
+
+def _derived(shown: str, description: str) -> Any:
+    """A path that defaults to one under the data directory; README shows ``shown``."""
+    return Field(default=None, description=description, json_schema_extra={"shown": shown})
+
+
+class Settings(BaseModel):
+    """trialwatch's settings; each field ``name`` is the variable ``TRIALWATCH_NAME``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Where things are kept.
+    data_dir: Path = Field(
+        default=REPO_ROOT / "data",
+        description="where everything generated goes",
+        json_schema_extra={"shown": "`data/`"},
+    )
+    # Filled in from data_dir when unset (see _derive_paths).
+    warehouse: Path = _derived(
+        "`$TRIALWATCH_DATA_DIR/warehouse.duckdb`",
+        "the published warehouse (its build goes in `.build/` beside it)",
+    )
+    landing: Path = _derived(
+        "`$TRIALWATCH_DATA_DIR/landing.duckdb`", "the raw landing: every version ever loaded"
+    )
+    site_dir: Path = _derived("`$TRIALWATCH_DATA_DIR/site`", "the static site and its JSON feed")
+    # What a run may use.
+    landing_memory: str = Field(
+        default="512MB", description="DuckDB's cache while landing a dump (it spills beyond it)"
+    )
+    load_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="processes that inflate, parse and validate a bulk zip",
+        json_schema_extra={"shown": "one per core"},
+    )
+    dbt_memory: str = Field(
+        default="2GB", description="DuckDB's memory in the dbt build (it spills beyond it)"
+    )
+    read_memory: str = Field(
+        default="1GB",
+        description=(
+            "DuckDB's cache in every step that reads the warehouse or the landing, and in"
+            " publishing (it spills beyond it)"
+        ),
+    )
+    # The registry.
+    registry_url: str = Field(
+        default="https://clinicaltrials.gov/api/v2",
+        description="the registry API used by `SOURCE=registry` and the schedules",
+    )
+    registry_rate: float = Field(
+        default=1.0, ge=0, description="requests per second at most (0: no limit)"
+    )
+    schedules: Literal["on", "off"] = Field(
+        default="off", description="`on` starts the daily and weekly schedules by default"
+    )
+    # The site.
+    site_url: str = Field(
+        default="http://localhost:8000/",
+        description=(
+            "where the site is served: links in `sitemap.xml`, the Atom feeds, digests and"
+            " the report"
+        ),
+    )
+    signup_url: str = Field(
+        default="/subscribe",
+        description='where the "Get updates" forms post (fields `topic`, `email`)',
+    )
+    llm_url: str | None = Field(
+        default=None,
+        description="an OpenAI-compatible API for plain-language titles and summaries",
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="the model `TRIALWATCH_LLM_URL` asks")
+    llm_key: str | None = Field(default=None, description="the key for `TRIALWATCH_LLM_URL`")
+    # Alerts.
+    smtp_host: str | None = Field(
+        default=None, description="the SMTP relay for digests; unset, they go to `data/outbox/`"
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="the relay's port")
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="how the relay is reached: `starttls`, `ssl` or `none`"
+    )
+    smtp_user: str | None = Field(default=None, description="the relay's login, if it asks")
+    smtp_password: str | None = Field(default=None, description="the relay's password")
+    mail_from: str = Field(
+        default="trialwatch <updates@trialwatch.invalid>", description="the digests' sender"
+    )
+    unsubscribe_url: str = Field(
+        default="http://localhost:8000/unsubscribe",
+        description="the site's unsubscribe endpoint (`?token=` is added)",
+    )
+    # Reports.
+    chromium: Path | None = Field(
+        default=None,
+        description="the browser that prints the weekly report to PDF",
+        json_schema_extra={"shown": "`chromium` on the PATH"},
+    )
+    # The command line.
+    log: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="how much of a run `make run` prints"
+    )
+    progress: bool = Field(
+        default=False,
+        description="`1` shows the load's progress bar when not on a terminal",
+        json_schema_extra={"shown": "on a terminal"},
+    )
+
+    @field_validator("schedules", "smtp_tls", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("landing_memory", "dbt_memory", "read_memory")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        size = value.strip().upper()
+        if not _SIZE.match(size):
+            raise ValueError("must be a size such as 512MB or 2GB")
+        return size.replace(" ", "")
+
+    @field_validator("registry_url", "site_url", "unsubscribe_url", "llm_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_paths(self) -> Settings:
+        # Each path derives from the data directory unless set on its own; all absolute.
+        data = self.data_dir.resolve()
+        derived = {
+            "data_dir": data,
+            "warehouse": self.warehouse or data / "warehouse.duckdb",
+            "landing": self.landing or data / "landing.duckdb",
+            "site_dir": self.site_dir or data / "site",
+        }
+        for name, path in derived.items():
+            object.__setattr__(self, name, Path(path).resolve())
+        return self
+
+    @property
+    def site(self) -> Path:
+        return self.site_dir
+
+    @property
+    def build_dir(self) -> Path:
+        # Beside the published file, so that publishing is a rename on one filesystem.
+        return self.warehouse.parent / ".build"
+
+    @property
+    def build_warehouse(self) -> Path:
+        return self.build_dir / self.warehouse.name
+
+    @property
+    def cache(self) -> Path:
+        """Answers worth keeping between runs (the language-model writer's)."""
+        return self.data_dir / "cache"
+
+    @property
+    def reports(self) -> Path:
+        """The weekly reports, one dated folder each."""
+        return self.data_dir / "reports"
+
+    @property
+    def exports(self) -> Path:
+        """Every mart as Parquet."""
+        return self.data_dir / "exports"
+
+    @property
+    def downloads(self) -> Path:
+        """The registry's bulk zip, verified here before it is loaded."""
+        return self.data_dir / "downloads"
+
+    @property
+    def inbox(self) -> Path:
+        """Dumps dropped here are loaded by the inbox sensor."""
+        return self.data_dir / "inbox"
+
+    @property
+    def subscriptions(self) -> Path:
+        """The site's sign-up and unsubscribe exports (CSV)."""
+        return self.data_dir / "subscriptions"
+
+    @property
+    def alerts_store(self) -> Path:
+        """Sign-ups and the delivery ledger."""
+        return self.data_dir / "alerts.duckdb"
+
+    @property
+    def outbox(self) -> Path:
+        """Digests as .eml files when no SMTP relay is set."""
+        return self.data_dir / "outbox"
+
+    @property
+    def workers(self) -> int:
+        return self.load_workers or os.cpu_count() or 1
+
+    def dbt_env(self) -> dict[str, str]:
+        """The variables dbt's profiles.yml reads: the landing, the build file, its memory."""
+        return {
+            "TRIALWATCH_LANDING": str(self.landing),
+            "TRIALWATCH_BUILD_WAREHOUSE": str(self.build_warehouse),
+            "TRIALWATCH_DBT_MEMORY": self.dbt_memory,
+        }
+
+    def replace(self, **changes: Any) -> Settings:
+        """These settings with some fields changed, validated like the environment's."""
+        return _validated({**self.model_dump(exclude_unset=True), **changes})
+
+
+def variable(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings the environment gives (``os.environ`` unless another is passed)."""
+    source = os.environ if environ is None else environ
+    return _from_variables(
+        tuple(sorted((k, v) for k, v in source.items() if k.startswith(PREFIX) and v != ""))
+    )
+
+
+@lru_cache(maxsize=32)
+def _from_variables(variables: tuple[tuple[str, str], ...]) -> Settings:
+    given = dict(variables)
+    values = {
+        name: given[variable(name)] for name in Settings.model_fields if variable(name) in given
+    }
+    return _validated(values)
+
+
+def _validated(values: dict[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = variable(str(item["loc"][0])) if item["loc"] else "settings"
+            shown = item.get("input")
+            problems.append(f"{name}={shown!r}: {item['msg'].removeprefix('Value error, ')}")
+        raise SettingsError("Invalid settings:\n  " + "\n  ".join(problems)) from None
+
+
+def configuration_table() -> str:
+    """README's table of variables, from the fields above."""
+    lines = ["| variable | default | what |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if "shown" in extra:
+            default = str(extra["shown"])
+        else:
+            default = "unset" if field.default is None else f"`{field.default}`"
+        lines.append(f"| `{variable(name)}` | {default} | {field.description} |")
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def environment(overrides: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, with None, unset) environment variables inside the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in overrides}
+
+    def apply(values: Mapping[str, str | None]) -> None:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    try:
+        apply(overrides)
+        yield
+    finally:
+        apply(saved)
+
+
+if __name__ == "__main__":
+    print(configuration_table(), end="")

@@ -1,0 +1,281 @@
+"""The page feed: one JSON document per trial and per condition, from the warehouse.
+
+A document holds everything a trial page shows, in the schema documented in
+``docs/site-feed.schema.json`` (``schema_version`` 1). The static pages are rendered
+from these documents, and a web front end can read them instead. Nothing from the
+``contacts`` mart is read: contacts appear only as masked placeholders.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+
+from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.labels import day_label, label
+from orchestration.lib.common.query_rows import stream_rows
+from orchestration.lib.site.plain_language import Writer
+
+SCHEMA_VERSION = 1
+REGISTRY_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+RECENT_CHANGES = 10
+MASKED_CONTACT = "Contact details are on the registry record"
+
+# Trials are read a batch of ids at a time: sorting each table whole at once held
+# every table's sorted rows in memory together, past the read cap at 600,000 trials.
+TRIALS_PER_READ = 25_000
+ID_RANGES = """
+    select min(nct_id), max(nct_id)
+    from (select nct_id, (row_number() over (order by nct_id) - 1) // $size as batch
+          from main.trials)
+    group by batch
+    order by batch
+"""
+TRIALS = """
+    select t.*, o.measure as primary_outcome
+    from main.trials as t
+    left join main.trial_outcomes as o
+        on t.nct_id = o.nct_id and o.outcome_type = 'primary' and o.ordinal = 1
+    where t.nct_id between $first and $last
+    order by t.nct_id
+"""
+CONDITIONS_AS_LISTED = """
+    select nct_id, condition_name from main.trial_conditions
+    where nct_id between $first and $last
+    order by nct_id, ordinal
+"""
+CONDITION_TERMS = """
+    select t.nct_id, c.mesh_id, c.mesh_term
+    from main.trial_condition_terms as t join main.conditions as c using (mesh_id)
+    where t.relation = 'direct' and t.nct_id between $first and $last
+    order by t.nct_id, c.mesh_term
+"""
+INTERVENTIONS = """
+    select nct_id, intervention_type, name, description
+    from main.interventions
+    where nct_id between $first and $last
+    order by nct_id, ordinal
+"""
+SITES = """
+    select nct_id, facility, city, state, zip, country, site_status
+    from main.trial_sites
+    where nct_id between $first and $last
+    order by nct_id, ordinal
+"""
+CENTRAL_CONTACT_ROLES = """
+    select nct_id, role as contact_role from main.contacts
+    where location_ordinal is null and nct_id between $first and $last
+    order by nct_id, ordinal
+"""
+CHANGES = """
+    select nct_id, changed_on, sentence
+    from main.trial_changes
+    where nct_id between $first and $last
+    order by nct_id, changed_on desc, category, field, item_key
+"""
+
+
+def slug(text: str) -> str:
+    """A stable, URL-safe name: "Leukemia, Myeloid, Acute" -> "leukemia-myeloid-acute"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "condition"
+
+
+def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
+    times = "time" if update_count == 1 else "times"
+    return (
+        f"First seen {day_label(first_seen)} · Last updated {day_label(last_changed)}"
+        f" · Updated {update_count} {times}"
+    )
+
+
+def trial_documents(
+    warehouse: Path, writer: Writer, per_read: int = TRIALS_PER_READ
+) -> Iterator[dict[str, Any]]:
+    """Each trial's document, in ``nct_id`` order, from the published warehouse.
+
+    Trials are read ``per_read`` ids at a time, and within a batch every query is read
+    in ``nct_id`` order and walked in step with the trials: memory holds one batch's
+    sorted rows, not the registry's sites and changes.
+    """
+    with open_read_only(warehouse) as con:
+        for first, last in con.execute(ID_RANGES, {"size": per_read}).fetchall():
+            yield from _batch_documents(con, {"first": first, "last": last}, writer)
+
+
+def _batch_documents(
+    con: duckdb.DuckDBPyConnection, ids: dict[str, str], writer: Writer
+) -> Iterator[dict[str, Any]]:
+    listed = _AlignedRows(con, CONDITIONS_AS_LISTED, ids)
+    terms = _AlignedRows(con, CONDITION_TERMS, ids)
+    interventions = _AlignedRows(con, INTERVENTIONS, ids)
+    sites = _AlignedRows(con, SITES, ids)
+    contact_roles = _AlignedRows(con, CENTRAL_CONTACT_ROLES, ids)
+    changes = _AlignedRows(con, CHANGES, ids)
+    for trial in stream_rows(con.cursor(), TRIALS, ids):
+        nct_id = trial["nct_id"]
+        facts = {
+            **trial,
+            "conditions_as_listed": [c["condition_name"] for c in listed.of(nct_id)],
+            "interventions": [
+                {
+                    "type": i["intervention_type"],
+                    "name": i["name"],
+                    "description": i["description"],
+                }
+                for i in interventions.of(nct_id)
+            ],
+        }
+        plain = writer.write(facts).as_dict()
+        yield _trial_document(
+            facts,
+            plain,
+            terms.of(nct_id),
+            sites.of(nct_id),
+            contact_roles.of(nct_id),
+            changes.of(nct_id),
+        )
+
+
+def canonical_json(document: Any) -> bytes:
+    """A document's bytes: sorted keys, so the same document is always the same file."""
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2, default=str)
+
+
+def _trial_document(
+    trial: dict[str, Any],
+    plain: dict[str, Any],
+    terms: list[dict],
+    sites: list[dict],
+    contact_roles: list[dict],
+    changes: list[dict],
+) -> dict[str, Any]:
+    nct_id = trial["nct_id"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "nct_id": nct_id,
+        "path": f"trials/{nct_id}.html",
+        "registry_url": REGISTRY_STUDY_URL.format(nct_id=nct_id),
+        "title": trial["brief_title"],
+        "official_title": trial["official_title"],
+        "plain": plain,
+        "status": {"code": trial["overall_status"], "label": label(trial["overall_status"])},
+        "phase": trial["phase"],
+        "study_type": trial["study_type"],
+        "enrollment": {"count": trial["enrollment_count"], "type": trial["enrollment_type"]},
+        "history": {
+            "first_seen": trial["first_seen"].isoformat(),
+            "last_updated": trial["last_changed"].isoformat(),
+            "update_count": trial["update_count"],
+            "header_line": header_line(
+                trial["first_seen"], trial["last_changed"], trial["update_count"]
+            ),
+        },
+        "eligibility": {
+            "sex": trial["sex"],
+            "minimum_age": trial["minimum_age"],
+            "maximum_age": trial["maximum_age"],
+            "healthy_volunteers": trial["healthy_volunteers"],
+        },
+        "conditions": {
+            "normalized": [
+                {
+                    "mesh_id": t["mesh_id"],
+                    "term": t["mesh_term"],
+                    # the MeSH id keeps two terms that read alike apart
+                    "slug": f"{slug(t['mesh_term'])}-{t['mesh_id'].lower()}",
+                }
+                for t in terms
+            ],
+            "as_listed": trial["conditions_as_listed"],
+        },
+        "interventions": trial["interventions"],
+        "sites": [
+            {
+                "facility": s["facility"],
+                "city": s["city"],
+                "state": s["state"],
+                "zip": s["zip"],
+                "country": s["country"],
+                "status": {"code": s["site_status"], "label": label(s["site_status"])},
+                "contact": MASKED_CONTACT,
+            }
+            for s in sites
+        ],
+        "contacts": [
+            {
+                "role": (c["contact_role"] or "CONTACT").replace("_", " ").capitalize(),
+                "details": MASKED_CONTACT,
+            }
+            for c in contact_roles
+        ],
+        "recent_changes": [
+            {"date": c["changed_on"].isoformat(), "sentence": c["sentence"]}
+            for c in changes[:RECENT_CHANGES]
+        ],
+        "is_removed": trial["is_removed"],
+    }
+
+
+class ConditionDocuments:
+    """Condition documents gathered from trial documents as they stream past."""
+
+    def __init__(self) -> None:
+        self._by_slug: dict[str, dict[str, Any]] = {}
+
+    def add(self, trial: dict[str, Any]) -> None:
+        for term in trial["conditions"]["normalized"]:
+            condition = self._by_slug.setdefault(
+                term["slug"],
+                {
+                    "schema_version": SCHEMA_VERSION,
+                    "slug": term["slug"],
+                    "mesh_id": term["mesh_id"],
+                    "term": term["term"],
+                    "path": f"conditions/{term['slug']}.html",
+                    "trials": [],
+                },
+            )
+            condition["trials"].append(
+                {
+                    "nct_id": trial["nct_id"],
+                    "title": trial["title"],
+                    "status": trial["status"],
+                    "phase": trial["phase"],
+                    "first_seen": trial["history"]["first_seen"],
+                    "last_updated": trial["history"]["last_updated"],
+                }
+            )
+
+    def documents(self) -> list[dict[str, Any]]:
+        return sorted(self._by_slug.values(), key=lambda c: c["slug"])
+
+
+class _AlignedRows:
+    """A query's rows in ``nct_id`` order, handed out one trial at a time.
+
+    Trials are asked for in ascending order; rows of ids never asked for (there are
+    none in a consistent warehouse) are passed over.
+    """
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, str]
+    ) -> None:
+        self._rows = stream_rows(con.cursor(), sql, parameters)
+        self._next = next(self._rows, None)
+
+    def of(self, nct_id: str) -> list[dict[str, Any]]:
+        while self._next is not None and self._next["nct_id"] < nct_id:
+            self._next = next(self._rows, None)
+        found = []
+        while self._next is not None and self._next["nct_id"] == nct_id:
+            found.append(self._next)
+            self._next = next(self._rows, None)
+        return found

@@ -1,0 +1,66 @@
+"""The data dictionary (docs/data-dictionary.md): every mart and column, from dbt's manifest.
+
+Marts have enforced contracts, so the manifest names every column with its type; the
+descriptions come from the models' YAML. Regenerate after changing a mart:
+
+    .venv/bin/python -m orchestration.lib.warehouse.data_dictionary
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from orchestration.lib.common.settings import DBT_PROJECT_DIR, REPO_ROOT
+
+DICTIONARY = REPO_ROOT / "docs" / "data-dictionary.md"
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def marts(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The mart models (models/marts/...), by folder then name."""
+    nodes = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["fqn"][1:2] == ["marts"]
+    ]
+    return sorted(nodes, key=lambda n: (n["fqn"][2], n["name"]))
+
+
+def render(manifest: dict[str, Any]) -> str:
+    lines = [
+        "# Data dictionary",
+        "",
+        "Every table analysts query in `data/warehouse.duckdb` (schema `main`), and every",
+        "column, generated from the dbt project by",
+        "`python -m orchestration.lib.warehouse.data_dictionary`.",
+        "Parquet copies of the same tables are in `data/exports/`.",
+    ]
+    folder = None
+    for node in marts(manifest):
+        if node["fqn"][2] != folder:
+            folder = node["fqn"][2]
+            lines += ["", f"## {folder}"]
+        description = " ".join(node["description"].split())
+        lines += [
+            "",
+            f"### `{node['name']}`",
+            "",
+            description,
+            "",
+            "| column | type | description |",
+        ]
+        lines.append("| --- | --- | --- |")
+        for column in node["columns"].values():
+            text = " ".join(column["description"].split()).replace("|", "\\|")
+            lines.append(f"| `{column['name']}` | {column['data_type']} | {text} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    DICTIONARY.write_text(render(json.loads(MANIFEST.read_text())))
+    print(f"wrote {DICTIONARY}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+"""A local stand-in for the ClinicalTrials.gov API v2, serving any dump on loopback.
+
+It answers the endpoints trialwatch uses with the registry's response shapes:
+``/api/v2/version``, ``/api/v2/studies`` (pageSize, pageToken/nextPageToken, the
+``AREA[LastUpdatePostDate]RANGE[from,MAX]`` filter), ``/api/v2/studies/{nctId}`` and
+``/api/v2/studies/download?format=json.zip``. Faults can be switched on, queued one
+per request, so that tests (and anyone curious) can watch the client survive them:
+``429`` (with Retry-After), ``500``, ``slow``, ``truncate`` (a body cut short) and
+``drop`` (the connection closed without an answer).
+
+Run it by hand (``make emulator``):
+``python -m orchestration.testing.registry_emulator --dump data/sample/studies.jsonl.gz``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import io
+import re
+import threading
+import time
+import zipfile
+from collections import deque
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+from orchestration.lib.ingest.dump_reader import NOT_PARSED, read_dump
+
+FAULTS = ("429", "500", "slow", "truncate", "drop")
+_RANGE = re.compile(r"AREA\[LastUpdatePostDate\]RANGE\[([^,\]]*),([^\]]*)\]")
+MAX_PAGE_SIZE = 1000
+
+
+class RegistryEmulator:
+    """Serve studies over HTTP on 127.0.0.1; use as a context manager or start()/stop()."""
+
+    def __init__(
+        self,
+        studies: Iterable[dict[str, Any]] = (),
+        data_timestamp: str = "2026-06-24T09:00:00",
+        port: int = 0,
+        retry_after: int = 1,
+        slow_seconds: float = 2.0,
+    ) -> None:
+        self.retry_after = retry_after
+        self.slow_seconds = slow_seconds
+        self.requests: list[str] = []
+        # Serve a zip cut in half with an honest Content-Length: a broken file, not a
+        # broken connection, which no retry can mend.
+        self.corrupt_download = False
+        self._faults: deque[str] = deque()
+        self._lock = threading.Lock()
+        self.set_studies(studies, data_timestamp)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/api/v2"
+
+    @property
+    def study_count(self) -> int:
+        return len(self._studies)
+
+    def set_studies(self, studies: Iterable[dict[str, Any]], data_timestamp: str) -> None:
+        """Replace what the registry holds, as a new day's data would."""
+        by_id = {s["protocolSection"]["identificationModule"]["nctId"]: s for s in studies}
+        with self._lock:
+            self._studies = [by_id[k] for k in sorted(by_id)]
+            self.data_timestamp = data_timestamp
+            self._zip: bytes | None = None
+
+    def queue_faults(self, *faults: str) -> None:
+        """The next requests, one each, fail in these ways."""
+        unknown = set(faults) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}; known: {FAULTS}")
+        with self._lock:
+            self._faults.extend(faults)
+
+    def next_fault(self) -> str | None:
+        with self._lock:
+            return self._faults.popleft() if self._faults else None
+
+    def start(self) -> RegistryEmulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> RegistryEmulator:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    # -- the registry's answers -------------------------------------------------------
+
+    def version(self) -> dict[str, str]:
+        return {"apiVersion": "2.0.5", "dataTimestamp": self.data_timestamp}
+
+    def page(self, query: dict[str, str]) -> dict[str, Any]:
+        studies = self._filtered(query.get("filter.advanced"))
+        size = min(int(query.get("pageSize", 10)), MAX_PAGE_SIZE)
+        offset = _decode_token(query["pageToken"]) if query.get("pageToken") else 0
+        page: dict[str, Any] = {"studies": studies[offset : offset + size]}
+        if query.get("countTotal") == "true":
+            page["totalCount"] = len(studies)
+        if offset + size < len(studies):
+            page["nextPageToken"] = _encode_token(offset + size)
+        return page
+
+    def study(self, nct_id: str) -> dict[str, Any] | None:
+        return next(
+            (
+                s
+                for s in self._studies
+                if s["protocolSection"]["identificationModule"]["nctId"] == nct_id
+            ),
+            None,
+        )
+
+    def download(self) -> bytes:
+        with self._lock:
+            if self._zip is None:
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+                    for study in self._studies:
+                        nct_id = study["protocolSection"]["identificationModule"]["nctId"]
+                        zf.writestr(f"{nct_id}.json", orjson.dumps(study))
+                self._zip = buffer.getvalue()
+            return self._zip
+
+    def _filtered(self, advanced: str | None) -> list[dict[str, Any]]:
+        if not advanced:
+            return self._studies
+        match = _RANGE.fullmatch(advanced.strip())
+        if not match:
+            raise ValueError(f"unsupported filter.advanced {advanced!r}")
+        low, high = (None if v in ("", "MIN", "MAX") else v for v in match.groups())
+        return [
+            s
+            for s in self._studies
+            if (low is None or _last_update(s) >= low) and (high is None or _last_update(s) <= high)
+        ]
+
+
+def _last_update(study: dict[str, Any]) -> str:
+    return study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+
+
+def _encode_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _decode_token(token: str) -> int:
+    return int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:"))
+
+
+def _handler(emulator: RegistryEmulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_: Any) -> None:  # keep test output quiet
+            pass
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            emulator.requests.append(self.path)
+            fault = emulator.next_fault()
+            if fault == "drop":
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if fault == "429":
+                self._send(
+                    429,
+                    b'{"message": "Too Many Requests"}',
+                    {"Retry-After": str(emulator.retry_after)},
+                )
+                return
+            if fault == "500":
+                self._send(500, b'{"message": "Internal Server Error"}')
+                return
+            if fault == "slow":
+                time.sleep(emulator.slow_seconds)
+            try:
+                status, body, content_type = self._route(url.path, query)
+            except (ValueError, KeyError) as exc:
+                status, body, content_type = 400, orjson.dumps({"message": str(exc)}), "json"
+            headers = {
+                "Content-Type": "application/zip" if content_type == "zip" else "application/json"
+            }
+            if fault == "truncate":
+                # Promise the whole body, send half, hang up: what a dropped download looks like.
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            self._send(status, body, headers)
+
+        def _route(self, path: str, query: dict[str, str]) -> tuple[int, bytes, str]:
+            path = path.rstrip("/")
+            if path == "/api/v2/version":
+                return 200, orjson.dumps(emulator.version()), "json"
+            if path == "/api/v2/studies":
+                return 200, orjson.dumps(emulator.page(query)), "json"
+            if path == "/api/v2/studies/download":
+                if query.get("format", "json.zip") != "json.zip":
+                    raise ValueError("only format=json.zip is emulated")
+                archive = emulator.download()
+                if emulator.corrupt_download:
+                    archive = archive[: len(archive) // 2]
+                return 200, archive, "zip"
+            if match := re.fullmatch(r"/api/v2/studies/(NCT\d{8})", path):
+                study = emulator.study(match.group(1))
+                if study is None:
+                    return 404, orjson.dumps({"message": "study not found"}), "json"
+                return 200, orjson.dumps(study), "json"
+            return 404, orjson.dumps({"message": f"no route {path}"}), "json"
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status, HTTPStatus(status).phrase)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {"Content-Type": "application/json"}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def load_studies(source: str) -> list[dict[str, Any]]:
+    """Every valid study of a dump, for serving."""
+    studies = []
+    for raw in read_dump(source):
+        study = orjson.loads(raw.text) if raw.parsed is NOT_PARSED else raw.parsed
+        if isinstance(study, dict) and "protocolSection" in study:
+            studies.append(study)
+    return studies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dump", required=True, help="the dump to serve")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--data-timestamp", default=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    parser.add_argument("--faults", default="", help=f"comma-separated, queued: {','.join(FAULTS)}")
+    args = parser.parse_args()
+    emulator = RegistryEmulator(load_studies(args.dump), args.data_timestamp, port=args.port)
+    if args.faults:
+        emulator.queue_faults(*args.faults.split(","))
+    print(f"Serving {emulator.study_count:,} studies at {emulator.base_url}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        emulator._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Sign-up files from the site: validated row by row, never fatal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from orchestration.lib.alerts.subscriptions import read_subscriptions, store
+from tests.support.pipeline import query
+
+TRIALS = {"NCT06529731"}
+CONDITIONS = {"myelodysplastic syndromes", "acute myeloid leukemia"}
+
+
+def _read(folder: Path):
+    return read_subscriptions(
+        folder,
+        known_trial=TRIALS.__contains__,
+        known_condition=lambda c: c.strip().lower() in CONDITIONS,
+    )
+
+
+def test_good_rows_load_and_each_bad_row_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    (tmp_path / "signups-2026-06.csv").write_text(
+        "email,nct_id,condition,created_at,unsubscribe_token\n"
+        "Ana@Example.org,NCT06529731,,2026-06-01T10:00:00Z,t1\n"
+        "ben@example.org,,Myelodysplastic Syndromes,2026-06-02,t2\n"
+        "not-an-email,NCT06529731,,2026-06-01,t3\n"
+        "cy@example.org,NCT06529731,Myelodysplastic Syndromes,2026-06-01,t4\n"
+        "dee@example.org,,,2026-06-01,t5\n"
+        "eve@example.org,NCT99999999,,2026-06-01,t6\n"
+        "fay@example.org,,Unknown disease,2026-06-01,t7\n"
+        "gus@example.org,NCT06529731,,yesterday,t8\n"
+        "hal@example.org,NCT06529731,,2026-06-01\n"
+        "ida@example.org,NCT06529731,,2026-06-01,\n"
+    )
+    (tmp_path / "bad-header.csv").write_text("mail,trial\nx@example.org,NCT06529731\n")
+    files = _read(tmp_path)
+    assert [(s.email, s.nct_id, s.condition) for s in files.subscriptions] == [
+        ("ana@example.org", "NCT06529731", None),
+        ("ben@example.org", None, "Myelodysplastic Syndromes"),
+    ]
+    assert files.subscriptions[0].created_at == datetime(2026, 6, 1, 10, 0)
+    reasons = {(r.source_file, r.line): r.reason for r in files.rejected}
+    assert reasons[("signups-2026-06.csv", 4)] == "malformed email 'not-an-email'"
+    assert reasons[("signups-2026-06.csv", 5)] == "exactly one of nct_id and condition must be set"
+    assert reasons[("signups-2026-06.csv", 6)] == "exactly one of nct_id and condition must be set"
+    assert reasons[("signups-2026-06.csv", 7)] == "unknown NCT ID NCT99999999"
+    assert reasons[("signups-2026-06.csv", 8)] == "unknown condition 'Unknown disease'"
+    assert reasons[("signups-2026-06.csv", 9)] == "malformed created_at 'yesterday'"
+    assert reasons[("signups-2026-06.csv", 10)] == "4 fields, expected 5"
+    assert reasons[("signups-2026-06.csv", 11)] == "no unsubscribe_token"
+    assert reasons[("bad-header.csv", 1)].startswith("header is ['mail', 'trial']")
+    assert len(files.rejected) == 9
+
+
+def test_unsubscribes_are_honoured_unless_signed_up_again(tmp_path: Path) -> None:
+    (tmp_path / "signups.csv").write_text(
+        "email,nct_id,condition,created_at,unsubscribe_token\n"
+        "ana@example.org,NCT06529731,,2026-06-01,t1\n"
+        "ben@example.org,NCT06529731,,2026-06-01,t2\n"
+        "ben@example.org,NCT06529731,,2026-06-20,t2\n"
+    )
+    (tmp_path / "unsubscribes-2026-06-10.csv").write_text(
+        "unsubscribe_token,unsubscribed_at\nt1,2026-06-10\nt2,2026-06-10\nt9,not a date\n"
+    )
+    files = _read(tmp_path)
+    assert [(s.email, s.created_at.day) for s in files.active()] == [("ben@example.org", 20)]
+    assert [r.reason for r in files.rejected] == ["malformed unsubscribed_at 'not a date'"]
+
+
+def test_no_sign_ups_yet_stores_empty_tables(tmp_path: Path) -> None:
+    files = _read(tmp_path / "subscriptions")  # the folder does not exist yet
+    assert (files.subscriptions, files.rejected) == ([], [])
+    store(tmp_path / "alerts.duckdb", files)
+    assert query(
+        tmp_path / "alerts.duckdb",
+        "select (select count(*) from subscriptions), (select count(*) from subscription_rejects)",
+    ) == [(0, 0)]

@@ -1,0 +1,108 @@
+"""Settings: one typed place, validated once, with README's table made from it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration.defs.alerts.resources import AlertsResource
+from orchestration.defs.ingest.resources import RegistryResource
+from orchestration.lib.common.settings import (
+    REPO_ROOT,
+    SettingsError,
+    configuration_table,
+    settings,
+)
+
+
+def test_every_path_derives_from_the_data_directory(tmp_path: Path) -> None:
+    current = settings({"TRIALWATCH_DATA_DIR": str(tmp_path)})
+    assert current.warehouse == tmp_path / "warehouse.duckdb"
+    assert current.landing == tmp_path / "landing.duckdb"
+    assert current.build_warehouse == tmp_path / ".build" / "warehouse.duckdb"
+    derived = [current.site, current.cache, current.reports, current.exports, current.inbox]
+    derived += [current.downloads, current.subscriptions, current.alerts_store, current.outbox]
+    assert all(path.parent == tmp_path for path in derived)
+    moved = settings(
+        {"TRIALWATCH_DATA_DIR": str(tmp_path), "TRIALWATCH_WAREHOUSE": str(tmp_path / "w" / "x.db")}
+    )
+    assert moved.build_warehouse == tmp_path / "w" / ".build" / "x.db"
+    assert moved.landing == tmp_path / "landing.duckdb"
+
+
+def test_choices_ignore_case() -> None:
+    current = settings(
+        {"TRIALWATCH_SMTP_TLS": "STARTTLS", "TRIALWATCH_SCHEDULES": "On", "TRIALWATCH_LOG": "debug"}
+    )
+    assert (current.smtp_tls, current.schedules, current.log) == ("starttls", "on", "DEBUG")
+    assert settings({"TRIALWATCH_READ_MEMORY": "512mb"}).read_memory == "512MB"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TRIALWATCH_SMTP_TLS", "tls"),
+        ("TRIALWATCH_REGISTRY_RATE", "fast"),
+        ("TRIALWATCH_REGISTRY_RATE", "-1"),
+        ("TRIALWATCH_SMTP_PORT", "0"),
+        ("TRIALWATCH_READ_MEMORY", "lots"),
+        ("TRIALWATCH_SCHEDULES", "yes"),
+        ("TRIALWATCH_REGISTRY_URL", "ftp://example.org"),
+        ("TRIALWATCH_LOAD_WORKERS", "0"),
+    ],
+)
+def test_an_unusable_value_is_an_error_naming_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(f"{variable}={value!r}")):
+        settings({variable: value})
+
+
+def test_every_bad_variable_is_named_at_once() -> None:
+    with pytest.raises(SettingsError) as raised:
+        settings({"TRIALWATCH_SMTP_TLS": "tls", "TRIALWATCH_REGISTRY_RATE": "fast"})
+    assert "TRIALWATCH_SMTP_TLS" in str(raised.value)
+    assert "TRIALWATCH_REGISTRY_RATE" in str(raised.value)
+
+
+def test_resources_take_their_fields_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIALWATCH_SMTP_TLS", "ssl")
+    monkeypatch.setenv("TRIALWATCH_REGISTRY_RATE", "4")
+    assert AlertsResource().settings().smtp_tls == "ssl"
+    assert AlertsResource(smtp_tls="NONE").settings().smtp_tls == "none"
+    assert RegistryResource().client()._interval == 0.25
+    with pytest.raises(SettingsError, match="TRIALWATCH_SMTP_TLS='tls'"):
+        AlertsResource(smtp_tls="tls").settings()
+
+
+def test_dagster_refuses_to_load_with_a_bad_setting() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import orchestration.definitions"],
+        env={"PATH": "/usr/bin:/bin", "TRIALWATCH_SMTP_TLS": "tls"},
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "TRIALWATCH_SMTP_TLS='tls'" in result.stderr
+
+
+def test_readme_lists_every_setting_as_the_code_has_it() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert configuration_table() in readme, (
+        "README's configuration table is stale: "
+        "paste the output of python -m orchestration.lib.common.settings"
+    )
+
+
+def test_no_module_reads_a_setting_from_the_environment_itself() -> None:
+    package = REPO_ROOT / "orchestration"
+    readers = {
+        path.relative_to(REPO_ROOT).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"(os\.environ|getenv)[^\n]*TRIALWATCH_", path.read_text())
+    }
+    assert readers == set()

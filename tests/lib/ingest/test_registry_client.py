@@ -1,0 +1,89 @@
+"""The real client against the emulator on loopback: paging, every fault, downloads."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib.ingest.registry_client import RegistryError
+from orchestration.testing.registry_emulator import RegistryEmulator
+from tests.support.registry import registry_client
+
+
+def _ids(pages) -> list[str]:
+    return [s["protocolSection"]["identificationModule"]["nctId"] for p in pages for s in p.studies]
+
+
+def test_pages_over_the_whole_sample(emulator: RegistryEmulator, sample_records: list[dict]):
+    pages = list(registry_client(emulator).pages())
+    expected = sorted(s["protocolSection"]["identificationModule"]["nctId"] for s in sample_records)
+    assert len(pages) == 10
+    assert pages[0].total_count == 909
+    assert _ids(pages) == expected
+    assert pages[-1].next_token is None
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "drop", "truncate", "slow"])
+def test_each_fault_is_survived_and_logged(
+    emulator: RegistryEmulator, fault: str, caplog: pytest.LogCaptureFixture
+):
+    client = registry_client(emulator, timeout=0.5)
+    expected = _ids(client.pages())
+    emulator.queue_faults(fault, fault)  # the first page fails twice
+    with caplog.at_level(logging.WARNING):
+        assert _ids(client.pages()) == expected
+    assert client.stats.retries == 2
+    assert sum("retrying in" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_retry_after_is_honoured(emulator: RegistryEmulator, caplog: pytest.LogCaptureFixture):
+    emulator.retry_after = 3
+    emulator.queue_faults("429")
+    with caplog.at_level(logging.WARNING):
+        registry_client(emulator, backoff_initial=0.01).version()
+    assert "retrying in 3.0s" in caplog.text
+
+
+def test_the_rate_limit_spaces_requests(emulator: RegistryEmulator, monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr("orchestration.lib.ingest.registry_client.time.sleep", pauses.append)
+    client = registry_client(emulator, rate_per_second=2)
+    for _ in range(3):
+        client.version()
+    assert len(pauses) == 2 and all(0.4 < p <= 0.5 for p in pauses)
+
+
+def test_giving_up_is_a_clear_error(emulator: RegistryEmulator):
+    emulator.queue_faults(*["500"] * 5)
+    with pytest.raises(RegistryError, match="giving up after 2 retries: HTTP 500"):
+        registry_client(emulator, max_attempts=3).version()
+
+
+def test_a_missing_study_is_not_retried(emulator: RegistryEmulator):
+    client = registry_client(emulator)
+    with pytest.raises(RegistryError, match="HTTP 404"):
+        client.study("NCT99999999")
+    assert client.stats.retries == 0
+
+
+def test_download_survives_a_cut_connection(emulator: RegistryEmulator, tmp_path: Path):
+    emulator.queue_faults("truncate")
+    client = registry_client(emulator)
+    archive = client.download(tmp_path / "ctg-studies.json.zip", expected_count=909)
+    assert client.stats.retries == 1
+    assert archive.exists() and not archive.with_name(archive.name + ".part").exists()
+
+
+def test_a_truncated_zip_is_rejected(emulator: RegistryEmulator, tmp_path: Path):
+    emulator.corrupt_download = True
+    target = tmp_path / "ctg-studies.json.zip"
+    with pytest.raises(RegistryError, match="not a whole zip"):
+        registry_client(emulator).download(target)
+    assert not target.exists()
+
+
+def test_a_short_download_is_rejected(emulator: RegistryEmulator, tmp_path: Path):
+    with pytest.raises(RegistryError, match="holds 909 studies, the registry counts 2000"):
+        registry_client(emulator).download(tmp_path / "ctg-studies.json.zip", expected_count=2000)

@@ -1,0 +1,200 @@
+"""Dated dumps of the real sample in which trials change as real ones do.
+
+Four daily dumps of all 909 sample studies, in which some trials change: 40 as real
+trials did (the registry's history, replayed), others by a site changing its status,
+a site added or removed, a new contact phone, a new title, results posted, a status
+that reverts, and two trials missing from one dump. The session fixture
+`dated_history` (in conftest) loads them out of order and builds everything once;
+history and trend tests each read them again independently.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from orchestration.lib.common.settings import Settings
+from orchestration.lib.ingest.landing import land_dump
+from orchestration.testing.change_patterns import read_histories, replay, stamp, write_jsonl
+from tests.support.pipeline import data_dir, run_everything
+from tests.support.records import nct
+
+DAYS = [date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), date(2026, 7, 6)]
+REPLAYED = 40  # trials that change as real ones did
+
+Record = dict[str, Any]
+Series = dict[str, list[Record | None]]  # nct_id -> the record in each day's dump
+
+
+def _edit(series: Series, nct_id: str, from_day: int, change: Callable[[Record], None]) -> None:
+    for day in range(from_day, len(DAYS)):
+        record = copy.deepcopy(series[nct_id][day])
+        change(record)
+        series[nct_id][day] = record
+
+
+def overall_status(record: Record) -> str | None:
+    return record["protocolSection"]["statusModule"].get("overallStatus")
+
+
+def locations(record: Record) -> list[Record]:
+    return record["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
+
+
+def build_series(sample: list[Record]) -> Series:
+    series: Series = {nct(r): [stamp(r, day) for day in DAYS] for r in sample}
+    histories = sorted(read_histories().values(), key=lambda h: h[0].nct_id)
+    for record, history in zip(sample[:REPLAYED], histories, strict=False):
+        series[nct(record)] = replay(record, history, DAYS)
+    rest = sample[REPLAYED:]
+    with_statuses = [
+        r for r in rest if len(locations(r)) >= 2 and all(x.get("status") for x in locations(r))
+    ]
+    with_sites = [r for r in rest if len(locations(r)) >= 2 and r not in with_statuses]
+    with_phones = [
+        r
+        for r in rest
+        if any(
+            c.get("phone")
+            for c in r["protocolSection"]
+            .get("contactsLocationsModule", {})
+            .get("centralContacts", [])
+        )
+        and r not in with_statuses
+        and r not in with_sites
+    ]
+    plain = [r for r in rest if r not in with_statuses + with_sites + with_phones]
+
+    def flip_first_site(record: Record) -> None:
+        site = locations(record)[0]
+        site["status"] = "COMPLETED" if site["status"] == "RECRUITING" else "RECRUITING"
+
+    for record in with_statuses[:5]:
+        _edit(series, nct(record), 1, flip_first_site)
+    new_site = {
+        "facility": "Trialwatch Test Clinic",
+        "city": "Lyon",
+        "country": "France",
+        "status": "NOT_YET_RECRUITING",
+    }
+    for record in with_sites[:3]:
+        nct_id = nct(record)
+        _edit(series, nct_id, 1, lambda r: locations(r).append(dict(new_site)))
+        _edit(series, nct_id, 3, lambda r: locations(r)[-1].update(status="RECRUITING"))
+    for record in with_sites[3:6]:
+        _edit(series, nct(record), 2, lambda r: locations(r).pop(0))
+    for record in with_phones[:3]:
+
+        def new_phone(r: Record) -> None:
+            contact = next(
+                c
+                for c in r["protocolSection"]["contactsLocationsModule"]["centralContacts"]
+                if c.get("phone")
+            )
+            contact["phone"] = "555-0100"
+
+        _edit(series, nct(record), 2, new_phone)
+    for record in plain[:2]:
+        nct_id = nct(record)
+
+        def retitle(r: Record) -> None:
+            ident = r["protocolSection"]["identificationModule"]
+            ident["briefTitle"] = ident.get("briefTitle", "") + " (revised)"
+
+        _edit(series, nct_id, 1, retitle)
+        _edit(
+            series,
+            nct_id,
+            3,
+            lambda r: r["protocolSection"]["statusModule"].update(
+                resultsFirstPostDateStruct={"date": "2026-07-05", "type": "ACTUAL"}
+            ),
+        )
+    for record in plain[2:4]:  # suspended for a day, then back as it was: a revert
+        original = record["protocolSection"]["statusModule"]["overallStatus"]
+        _edit(
+            series,
+            nct(record),
+            1,
+            lambda r: r["protocolSection"]["statusModule"].update(overallStatus="SUSPENDED"),
+        )
+        _edit(
+            series,
+            nct(record),
+            2,
+            lambda r, o=original: r["protocolSection"]["statusModule"].update(overallStatus=o),
+        )
+    for record in plain[4:6]:
+        series[nct(record)][2] = None
+    return series
+
+
+def load_dated_dumps(series: Series, folder: Path) -> Settings:
+    """Write one dump per day, land three out of order and build from the fourth."""
+    dumps = [
+        write_jsonl(
+            folder / f"dump-{day}.jsonl",
+            (days[index] for days in series.values() if days[index] is not None),
+        )
+        for index, day in enumerate(DAYS)
+    ]
+    with data_dir(folder) as current:
+        for index in (2, 0, 3):
+            land_dump(current.landing, dumps[index], as_of=DAYS[index])
+        assert run_everything(dumps[1], as_of=DAYS[1].isoformat()).success
+        return current
+
+
+# --- Reading the dumps back ---------------------------------------------------------
+
+
+def canonical(record: Record) -> str:
+    bare = copy.deepcopy(record)
+    bare["derivedSection"]["miscInfoModule"].pop("versionHolder")
+    return json.dumps(bare, sort_keys=True)
+
+
+def versions_of(days: list[Record | None]) -> list[tuple[date, Record]]:
+    """(first day seen, record) for each run of one content."""
+    runs: list[tuple[date, Record]] = []
+    for day, record in zip(DAYS, days, strict=True):
+        if record is not None and (not runs or canonical(runs[-1][1]) != canonical(record)):
+            runs.append((day, record))
+    return runs
+
+
+def record_on(days: list[Record | None], day: date) -> Record | None:
+    """The record a trial had on a day: the last one seen on or before it."""
+    seen = [r for d, r in zip(DAYS, days, strict=True) if d <= day and r is not None]
+    return seen[-1] if seen else None
+
+
+def current(days: list[Record | None]) -> Record:
+    return next(r for r in reversed(days) if r is not None)
+
+
+def trial_status_on(series: Series, day: date) -> dict[str, str]:
+    statuses = {}
+    for nct_id, days in series.items():
+        record = record_on(days, day)
+        if record is None:
+            statuses[nct_id] = "NOT_YET_SEEN"
+        else:
+            statuses[nct_id] = overall_status(record)
+    return statuses
+
+
+def _site_key(site: Record) -> tuple:
+    return tuple(site.get(k) for k in ("facility", "city", "state", "country"))
+
+
+def recruiting_sites(record: Record | None) -> set[tuple]:
+    """Sites recruiting in a record; a site listed twice counts as first listed."""
+    statuses: dict[tuple, str | None] = {}
+    for site in locations(record or {}):
+        statuses.setdefault(_site_key(site), site.get("status"))
+    return {key for key, status in statuses.items() if status == "RECRUITING"}
