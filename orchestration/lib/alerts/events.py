@@ -8,12 +8,13 @@ followed condition, matched by MeSH term with its descendants (a sign-up for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from orchestration.lib.alerts.subscriptions import Subscription
 from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.privacy import people, warehouse_scrubber
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,11 @@ class Event:
 
 
 def find_events(warehouse: Path, subscriptions: list[Subscription]) -> list[Event]:
+    """Every event for each subscription, its words through the privacy scrubber."""
     with open_read_only(warehouse) as con:
         titles = dict(con.execute("select nct_id, brief_title from main.trials").fetchall())
         first_seen = dict(con.execute("select nct_id, first_seen from main.trials").fetchall())
+        scrubber = warehouse_scrubber(con)
         events = []
         for sub in subscriptions:
             since = sub.created_at.date()
@@ -71,7 +74,17 @@ def find_events(warehouse: Path, subscriptions: list[Subscription]) -> list[Even
                                 f"A new trial for {sub.condition}: {titles[nct_id]}",
                             )
                         )
-    return events
+        names: dict[str, tuple[str, ...]] = {}
+        for nct_id in sorted({e.nct_id for e in events}):
+            names.update(people(con, nct_id, nct_id))
+    return [
+        replace(
+            e,
+            title=scrubber.text(e.title, names.get(e.nct_id, ())),
+            text=scrubber.text(e.text, names.get(e.nct_id, ())),
+        )
+        for e in events
+    ]
 
 
 # Trials for a condition: its MeSH term or any descendant (trial_condition_terms lists

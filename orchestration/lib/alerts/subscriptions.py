@@ -19,10 +19,11 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.common.safe_names import is_nct_id
+
 SIGNUP_HEADER = ["email", "nct_id", "condition", "created_at", "unsubscribe_token"]
 UNSUBSCRIBE_HEADER = ["unsubscribe_token", "unsubscribed_at"]
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-_NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _signup_problem(
         return f"malformed email {row['email']!r}"
     if bool(row["nct_id"]) == bool(row["condition"]):
         return "exactly one of nct_id and condition must be set"
-    if row["nct_id"] and not _NCT_ID.match(row["nct_id"]):
+    if row["nct_id"] and not is_nct_id(row["nct_id"]):
         return f"malformed NCT ID {row['nct_id']!r}"
     if row["nct_id"] and not known_trial(row["nct_id"]):
         return f"unknown NCT ID {row['nct_id']}"

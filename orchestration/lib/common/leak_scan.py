@@ -1,8 +1,9 @@
 """Find contact details in published files: one pass over every file, on every core.
 
-A site of 600,000 trials is over a million files and 13 GB; the scan reads each once,
-as bytes, and looks for every detail at once with an Aho-Corasick automaton, so it
-stays linear in the site's size however many contact details there are.
+A site of 600,000 trials is over a million files; the scan reads each once and looks
+for what the privacy scrubber masks (``lib/common/privacy.py``: emails and phone
+numbers by pattern, and every stored phone number in any format), after resolving
+HTML and XML character references, so an escaped detail is found as a reader sees it.
 """
 
 from __future__ import annotations
@@ -13,27 +14,22 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ahocorasick_rs import BytesAhoCorasick
+from orchestration.lib.common.privacy import Scrubber
 
 # Files per task: enough that a worker's start-up is paid back many times over.
 BATCH = 2_000
 
 
-def leaked(root: Path, details: Iterable[str], workers: int | None = None) -> set[str]:
-    """Files under ``root`` holding any of ``details`` as a whole token.
-
-    Case is ignored (in ASCII, which phone numbers and email addresses are written in).
-    A whole token is not run into a letter or digit, so the phone number 0516366 is not
-    found in the trial id NCT20516366, as it would be somewhere among 600,000 trials.
-    """
-    needles = sorted({detail.encode().lower() for detail in details} - {b""})
-    if not needles:
-        return set()
-    files = sorted(_files(root))
-    batches = [files[start : start + BATCH] for start in range(0, len(files), BATCH)]
+def leaked(
+    root: Path, scrubber: Scrubber, workers: int | None = None, files: Iterable[str] | None = None
+) -> dict[str, list[str]]:
+    """Each file under ``root`` (or each of ``files``, relative to it) that holds a contact
+    detail, with the kinds found ("email", "phone")."""
+    names = sorted(_files(root) if files is None else files)
+    batches = [names[start : start + BATCH] for start in range(0, len(names), BATCH)]
     workers = min(workers or os.cpu_count() or 1, len(batches))
     if workers <= 1:
-        _load(needles)
+        _load(scrubber)
         found = [_scan(root, batch) for batch in batches]
     else:
         # Spawned, not forked: the caller may hold DuckDB and Dagster threads.
@@ -41,10 +37,10 @@ def leaked(root: Path, details: Iterable[str], workers: int | None = None) -> se
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_load,
-            initargs=(needles,),
+            initargs=(scrubber,),
         ) as pool:
             found = list(pool.map(_scan, [root] * len(batches), batches))
-    return {name for names in found for name in names}
+    return {name: kinds for part in found for name, kinds in part.items()}
 
 
 def _files(root: Path) -> Iterable[str]:
@@ -54,27 +50,20 @@ def _files(root: Path) -> Iterable[str]:
             yield (relative / name).as_posix()
 
 
-# The automaton a process searches with, built once when the process starts.
-_automaton: BytesAhoCorasick | None = None
+# The scrubber a process scans with, given when the process starts.
+_scrubber: Scrubber | None = None
 
 
-def _load(needles: list[bytes]) -> None:
-    global _automaton
-    _automaton = BytesAhoCorasick(needles)
+def _load(scrubber: Scrubber) -> None:
+    global _scrubber
+    _scrubber = scrubber
 
 
-def _scan(root: Path, names: list[str]) -> list[str]:
-    assert _automaton is not None, "the automaton is built when the process starts"
-    found = []
+def _scan(root: Path, names: list[str]) -> dict[str, list[str]]:
+    assert _scrubber is not None, "the scrubber is given when the process starts"
+    found = {}
     for name in names:
-        text = (root / name).read_bytes().lower()
-        matches = _automaton.find_matches_as_indexes(text, overlapping=True)
-        if any(_stands_alone(text, start, end) for _, start, end in matches):
-            found.append(name)
+        kinds = _scrubber.leaks((root / name).read_bytes().decode("utf-8", errors="replace"))
+        if kinds:
+            found[name] = sorted(kinds)
     return found
-
-
-def _stands_alone(text: bytes, start: int, end: int) -> bool:
-    before = text[start - 1 : start] if start else b" "
-    after = text[end : end + 1] or b" "
-    return not (before.isalnum() or after.isalnum())

@@ -95,6 +95,19 @@ class Settings(BaseModel):
             " publishing (it spills beyond it)"
         ),
     )
+    max_record_bytes: int = Field(
+        default=16_000_000,
+        ge=1,
+        description="a record (a study, a zip member's study, a line) larger is quarantined",
+    )
+    max_document_bytes: int = Field(
+        default=1_000_000_000,
+        ge=1,
+        description=(
+            "a JSON document read whole (a saved API page, a zip member, a single file);"
+            " a larger file is refused, a larger zip member quarantined"
+        ),
+    )
     # The registry.
     registry_url: str = Field(
         default="https://clinicaltrials.gov/api/v2",

@@ -21,6 +21,8 @@ from typing import IO, Any
 import ijson
 import orjson
 
+from orchestration.lib.common.settings import settings
+
 _BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -44,6 +46,31 @@ class RawRecord:
     text: bytes
     # Set when the container had to be parsed to find the record, so it is not parsed twice.
     parsed: Any = NOT_PARSED
+    # Why the record cannot be landed, found while reading it (too large, unwritable).
+    problem: str | None = None
+
+
+def parsed_record(source: str, position: str, item: Any) -> RawRecord:
+    """A record found by parsing its container, written back as its own JSON text.
+
+    A record nested deeper than JSON can be written back (orjson stops at 255 levels)
+    parses with its container but has no text of its own: it is one bad record, kept
+    for the quarantine with its reason, and the rest of the container still lands.
+    """
+    try:
+        text = orjson.dumps(item)
+    except (orjson.JSONEncodeError, RecursionError) as exc:
+        return RawRecord(source, position, b"", problem=f"cannot be written back as JSON: {exc}")
+    return RawRecord(source, position, text, parsed=item)
+
+
+def _limited(source: str, position: str, data: bytes) -> RawRecord:
+    """A record as read, unless it is larger than ``TRIALWATCH_MAX_RECORD_BYTES``."""
+    limit = settings().max_record_bytes
+    if len(data) > limit:
+        problem = f"record of {len(data):,} bytes is over the limit of {limit:,}"
+        return RawRecord(source, position, data[:1024], problem=problem)
+    return RawRecord(source, position, data)
 
 
 def read_dump(source: str | Path) -> Iterator[RawRecord]:
@@ -111,16 +138,27 @@ def read_zip_members(
     """The records of some members of a zip: a part of the dump that one worker can read."""
     for name in names:
         member_label = f"{label}!{name}"
+        limit = settings().max_document_bytes
         try:
+            # Read at most one byte past the limit, whatever the member's header claims.
             with archive.open(name) as member:
-                data = member.read()
+                data = member.read(limit + 1)
+            if name.lower().endswith(".gz"):
+                with gzip.GzipFile(fileobj=io.BytesIO(data)) as inflated:
+                    data = inflated.read(limit + 1)
+                name = name[:-3]
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             # A corrupt member is one bad record, not a bad dump: keep it for the quarantine.
-            yield RawRecord(member_label, "", f"unreadable zip member: {exc}".encode())
+            yield RawRecord(member_label, "", b"", problem=f"unreadable zip member: {exc}")
             continue
-        if name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-            name = name[:-3]
+        if len(data) > limit:
+            yield RawRecord(
+                member_label,
+                "",
+                data[:1024],
+                problem=f"zip member over the limit of {limit:,} bytes",
+            )
+            continue
         yield from _read_stream(io.BytesIO(data), name, member_label, top_level=False)
 
 
@@ -140,7 +178,14 @@ def _read_stream(stream: IO[bytes], name: str, label: str, top_level: bool) -> I
         elif first == b"" and top_level:
             raise DumpError(f"dump {label} is empty")
         elif first:
-            yield from _read_document(stream.read().removeprefix(_BOM), label, top_level)
+            limit = settings().max_document_bytes
+            data = stream.read(limit + 1)
+            if len(data) > limit:
+                raise DumpError(
+                    f"{label} is a JSON document over the limit of {limit:,} bytes"
+                    " (TRIALWATCH_MAX_DOCUMENT_BYTES); a larger dump comes as lines or a zip"
+                )
+            yield from _read_document(data.removeprefix(_BOM), label, top_level)
     except (EOFError, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
         raise DumpError(f"cannot read {label}: {exc} (truncated or corrupt?)") from exc
 
@@ -157,14 +202,14 @@ def _read_lines(stream: IO[bytes], label: str) -> Iterator[RawRecord]:
     for number, line in enumerate(stream, start=1):
         line = line.strip()
         if line:
-            yield RawRecord(label, f"line {number}", line)
+            yield _limited(label, f"line {number}", line)
 
 
 def _read_array(stream: IO[bytes], label: str) -> Iterator[RawRecord]:
     # ijson streams the array element by element: a search download of any size fits in memory.
     try:
         for index, item in enumerate(ijson.items(stream, "item", use_float=True)):
-            yield RawRecord(label, f"item {index}", orjson.dumps(item), parsed=item)
+            yield parsed_record(label, f"item {index}", item)
     except ijson.JSONError as exc:
         raise DumpError(f"cannot read JSON array {label}: {exc}") from exc
 
@@ -180,16 +225,17 @@ def _read_document(data: bytes, label: str, top_level: bool) -> Iterator[RawReco
             return
         if top_level:
             raise DumpError(f"cannot read {label}: not JSON ({exc})") from exc
-        yield RawRecord(label, "", data)
+        yield _limited(label, "", data)
         return
     if isinstance(document, dict) and isinstance(document.get("studies"), list):
         for index, study in enumerate(document["studies"]):
-            yield RawRecord(label, f"studies[{index}]", orjson.dumps(study), parsed=study)
+            yield parsed_record(label, f"studies[{index}]", study)
     elif isinstance(document, list):
         for index, item in enumerate(document):
-            yield RawRecord(label, f"item {index}", orjson.dumps(item), parsed=item)
+            yield parsed_record(label, f"item {index}", item)
     else:
-        yield RawRecord(label, "", data, parsed=document)
+        record = _limited(label, "", data)
+        yield record if record.problem else RawRecord(label, "", data, parsed=document)
 
 
 def _parses(line: bytes) -> bool:

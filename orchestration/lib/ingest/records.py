@@ -15,10 +15,11 @@ from typing import Any
 
 import orjson
 
+from orchestration.lib.common.safe_names import is_nct_id
+from orchestration.lib.common.settings import settings
 from orchestration.lib.ingest.dump_reader import NOT_PARSED, RawRecord
 from orchestration.lib.ingest.study_schema import Issue, SchemaViolation, validate_study
 
-_NCT_ID = re.compile(r"^NCT\d{8}$")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -44,6 +45,10 @@ class Rejected:
 
 def classify(raw: RawRecord, as_of: date | None, load_date: date) -> Study | Rejected:
     """Validate one record; ``as_of`` (a date given for the whole dump) wins over its own stamp."""
+    if raw.problem:
+        return _reject(raw, raw.problem)
+    if len(raw.text) > settings().max_record_bytes:
+        return _reject(raw, f"record of {len(raw.text):,} bytes is over the limit")
     try:
         record = orjson.loads(raw.text) if raw.parsed is NOT_PARSED else raw.parsed
     except orjson.JSONDecodeError as exc:
@@ -53,15 +58,18 @@ def classify(raw: RawRecord, as_of: date | None, load_date: date) -> Study | Rej
     nct_id = _get(record, "protocolSection", "identificationModule", "nctId")
     if nct_id is None:
         return _reject(raw, "no protocolSection.identificationModule.nctId")
-    if not isinstance(nct_id, str) or not _NCT_ID.match(nct_id):
+    if not is_nct_id(nct_id):
         return _reject(raw, f"invalid nctId {nct_id!r}: expected NCT and 8 digits")
     try:
         issues = validate_study(record)
+        digest = content_hash(record)
     except SchemaViolation as exc:
         return _reject(raw, f"wrong type at {exc}")
+    except (RecursionError, orjson.JSONEncodeError) as exc:
+        return _reject(raw, f"nested too deeply to land: {exc}")
     return Study(
         nct_id=nct_id,
-        content_hash=content_hash(record),
+        content_hash=digest,
         observed_on=as_of or _stamp(record) or _date_in_name(raw.source) or load_date,
         source=raw.source,
         position=raw.position,

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from orchestration.lib.ingest.dump_reader import RawRecord
+from orchestration.lib.ingest.dump_reader import RawRecord, parsed_record
 from orchestration.lib.ingest.landing import (
     LoadResult,
     connect,
@@ -191,7 +191,7 @@ def _land_saved_pages(con: duckdb.DuckDBPyConnection, result: LoadResult) -> Non
 def _page_records(number: int, body: str) -> list[RawRecord]:
     studies = orjson.loads(body).get("studies", [])
     return [
-        RawRecord(f"page {number}", f"studies[{index}]", orjson.dumps(study), parsed=study)
+        parsed_record(f"page {number}", f"studies[{index}]", study)
         for index, study in enumerate(studies)
     ]
 

@@ -17,6 +17,7 @@ import duckdb
 
 from orchestration.lib.common.duckdb_files import open_read_only
 from orchestration.lib.common.labels import label
+from orchestration.lib.common.privacy import people, warehouse_scrubber
 from orchestration.lib.common.query_rows import rows
 from orchestration.lib.reports.trend_queries import watched_days
 
@@ -133,7 +134,13 @@ def gather(
             order by year
             """,
         )
-        quality = _quality(con, since, as_of)
+        # The report is published: its registry text goes through the privacy scrubber.
+        scrubber = warehouse_scrubber(con)
+        newest = [
+            scrubber.value(row, people(con, row["nct_id"], row["nct_id"]).get(row["nct_id"], ()))
+            for row in newest
+        ]
+        quality = scrubber.value(_quality(con, since, as_of))
     return ReportFacts(
         as_of=as_of,
         since=since,

@@ -2,8 +2,11 @@
 
 A document holds everything a trial page shows, in the schema documented in
 ``docs/site-feed.schema.json`` (``schema_version`` 1). The static pages are rendered
-from these documents, and a web front end can read them instead. Nothing from the
-``contacts`` mart is read: contacts appear only as masked placeholders.
+from these documents, and a web front end can read them instead. Contacts appear only
+as masked placeholders; every document passes through the privacy scrubber
+(``lib/common/privacy.py``), which masks contact details and the trial's contact
+persons' names wherever the registry's text holds them, and what a language model
+wrote with them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import orjson
 
 from orchestration.lib.common.duckdb_files import open_read_only
 from orchestration.lib.common.labels import day_label, label
+from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
 from orchestration.lib.common.query_rows import stream_rows
+from orchestration.lib.common.safe_names import is_mesh_id
 from orchestration.lib.site.plain_language import Writer
 
 SCHEMA_VERSION = 1
@@ -106,13 +111,17 @@ def trial_documents(
     sorted rows, not the registry's sites and changes.
     """
     with open_read_only(warehouse) as con:
+        scrubber = warehouse_scrubber(con)
         for first, last in con.execute(ID_RANGES, {"size": per_read}).fetchall():
-            yield from _batch_documents(con, {"first": first, "last": last}, writer)
+            ids = {"first": first, "last": last}
+            yield from _batch_documents(con, ids, writer, scrubber)
 
 
 def _batch_documents(
-    con: duckdb.DuckDBPyConnection, ids: dict[str, str], writer: Writer
+    con: duckdb.DuckDBPyConnection, ids: dict[str, str], writer: Writer, scrubber: Scrubber
 ) -> Iterator[dict[str, Any]]:
+    """A batch's documents, each through the privacy scrubber with its contacts' names."""
+    names = people(con, ids["first"], ids["last"])
     listed = _AlignedRows(con, CONDITIONS_AS_LISTED, ids)
     terms = _AlignedRows(con, CONDITION_TERMS, ids)
     interventions = _AlignedRows(con, INTERVENTIONS, ids)
@@ -134,7 +143,7 @@ def _batch_documents(
             ],
         }
         plain = writer.write(facts).as_dict()
-        yield _trial_document(
+        document = _trial_document(
             facts,
             plain,
             terms.of(nct_id),
@@ -142,6 +151,7 @@ def _batch_documents(
             contact_roles.of(nct_id),
             changes.of(nct_id),
         )
+        yield scrubber.value(document, names.get(nct_id, ()))
 
 
 def canonical_json(document: Any) -> bytes:
@@ -193,6 +203,8 @@ def _trial_document(
                     "slug": f"{slug(t['mesh_term'])}-{t['mesh_id'].lower()}",
                 }
                 for t in terms
+                # A MeSH id names a file: one that is not an id is left off the page.
+                if is_mesh_id(t["mesh_id"])
             ],
             "as_listed": trial["conditions_as_listed"],
         },

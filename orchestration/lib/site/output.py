@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.lib.common.safe_names import inside
+
 
 @dataclass
 class SiteOutput:
@@ -26,7 +28,7 @@ class SiteOutput:
         """Write a file if its bytes changed; ``made_now`` dates an unchanged one to now,
         so that ``keep_if_newer`` knows it was remade from its current source."""
         data = content.encode() if isinstance(content, str) else content
-        path = self.root / relative
+        path = inside(self.root, relative)
         self._produced.add(relative)
         if path.exists() and path.read_bytes() == data:
             self.unchanged += 1
@@ -42,7 +44,8 @@ class SiteOutput:
     def keep_if_newer(self, relative: str, source: str) -> bool:
         """Keep ``relative`` as it is if it is newer than ``source``, what it is made from."""
         try:
-            if (self.root / relative).stat().st_mtime_ns < (self.root / source).stat().st_mtime_ns:
+            made = inside(self.root, relative).stat().st_mtime_ns
+            if made < inside(self.root, source).stat().st_mtime_ns:
                 return False
         except FileNotFoundError:
             return False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,10 +20,12 @@ from orchestration.defs.site import checks
 from orchestration.defs.site.assets import site_feed, site_pages
 from orchestration.defs.site.checks import no_contact_details_published, summaries_are_plain
 from orchestration.defs.site.resources import SiteResource
+from orchestration.lib.common.privacy import DETAILS_MASK
 from orchestration.lib.common.settings import REPO_ROOT, Settings
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.render import SiteSettings, feed_documents, render_pages, write_feed
 from tests.support.pipeline import data_dir
+from tests.support.records import nct
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
 
@@ -93,6 +97,76 @@ def test_no_contact_detail_appears_anywhere(
             assert not [n for n in needles if n in text], path
     with data_dir(sample_warehouse.data_dir):
         assert no_contact_details_published().passed
+
+
+# Contact details and person names as a reader would spot them, read independently
+# of the scrubber's patterns: an email, a North American number with separators.
+_EMAIL = re.compile(r"[\w.'+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b")
+_PERSON = re.compile(r"^(?:Dr\.? )?[A-Z][a-z]+ (?:[A-Z]\.? )?[A-Z][a-z]+(?:, [A-Za-z.]+)*$")
+
+
+def _free_text_details(record: dict) -> set[str]:
+    """Emails and phone numbers written into the record's text outside its contacts."""
+    protocol = dict(record["protocolSection"])
+    module = dict(protocol.get("contactsLocationsModule", {}))
+    module.pop("centralContacts", None)
+    module["locations"] = [
+        {k: v for k, v in loc.items() if k != "contacts"} for loc in module.get("locations", [])
+    ]
+    protocol["contactsLocationsModule"] = module
+    text = json.dumps(protocol)
+    return set(_EMAIL.findall(text)) | set(_PHONE.findall(text))
+
+
+def _people(record: dict) -> set[str]:
+    protocol = record["protocolSection"]
+    module = protocol.get("contactsLocationsModule", {})
+    sponsors = protocol.get("sponsorCollaboratorsModule", {})
+    organisations = {loc.get("facility") for loc in module.get("locations", [])}
+    organisations.add(sponsors.get("leadSponsor", {}).get("name"))
+    organisations |= {s.get("name") for s in sponsors.get("collaborators", [])}
+    return {
+        c["name"]
+        for c in module.get("centralContacts", [])
+        if _PERSON.match(c.get("name") or "") and c["name"] not in organisations
+    }
+
+
+def _trial_files(site: Path, nct_id: str) -> str:
+    return "".join(
+        html.unescape((site / path).read_text())
+        for path in (
+            f"trials/{nct_id}.html",
+            f"feed/trials/{nct_id}.json",
+            f"feeds/trials/{nct_id}.xml",
+        )
+    )
+
+
+def test_details_in_free_text_and_contact_names_are_masked(
+    sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
+    site = sample_warehouse.site
+    with_details = {nct(r): _free_text_details(r) for r in sample_records}
+    with_details = {k: v for k, v in with_details.items() if v}
+    shown_at_sites = {
+        nct(r)
+        for r in sample_records
+        for loc in r["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
+        if _PHONE.search(loc.get("facility") or "")
+    }
+    assert len(shown_at_sites) >= 19  # the sample's Lilly trials list a phone as a facility
+    for nct_id, details in with_details.items():
+        published = _trial_files(site, nct_id)
+        assert not [d for d in details if d in published], nct_id
+        assert nct_id not in shown_at_sites or DETAILS_MASK in published, nct_id
+    # A contact name the record also gives as a facility or sponsor is shown as that.
+    people = {nct(r): _people(r) for r in sample_records}
+    assert sum(map(len, people.values())) > 100  # the sample names real people
+    for nct_id, names in people.items():
+        page = _trial_files(site, nct_id).lower()
+        assert not [n for n in names if n.lower() in page], nct_id
 
 
 def test_feed_documents_follow_the_published_schema(

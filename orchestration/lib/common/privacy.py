@@ -1,0 +1,241 @@
+"""The privacy boundary: contact details and contact persons' names never leave unmasked.
+
+Everything trialwatch publishes (the site's pages, JSON feed, Atom feeds and search
+index, the digests, the weekly report) passes through one :class:`Scrubber` on its
+way out, and the leak check (``lib/common/leak_scan.py``) looks for what it masks with
+the same :func:`contact_details`. What is masked, in any registry text:
+
+- email addresses, by pattern;
+- phone numbers, by pattern: North American numbers with separators, international
+  numbers written with ``+``, local numbers of nine digits or more written in groups
+  from a leading 0, vanity numbers (``1-877-CTLILLY``), each with an extension;
+- every phone number stored in a contact, in any format (its digits are compared), and
+  every stored email;
+- the names of a trial's contact persons, in that trial's text. A contact-name field
+  that holds an organisation or a role ("Boehringer Ingelheim", "Site Contact", "PI")
+  is not a person's name: it is left where the record shows it otherwise.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import duckdb
+
+DETAILS_MASK = "[contact details removed]"
+NAME_MASK = "[name removed]"
+
+# Separators as people type them, and as word processors turn them (non-breaking hyphens).
+_S = r"[\s.\u00a0\u2010-\u2015-]"
+_EXT = r"(?:\s*,?\s*(?:ext\.?|extension|x)\s*\d{1,6})?"
+_END = r"(?![\w@])"
+_START = r"(?<![\w+@.-])"
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+%'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}" + _END)
+_ONE = r"(?:\+?1" + _S + r"?)?"  # a North American country code
+_AREA = r"(?:\(\d{3}\)\s?|\d{3}" + _S + r")"  # (412) or 412-
+PHONES = (
+    # North American: (412) 555-0123, 412-555-0123, 1.412.555.0123: separators required.
+    re.compile(_START + _ONE + _AREA + r"\d{3}" + _S + r"\d{4}" + _EXT + _END, re.IGNORECASE),
+    # International, written with a +: +33 1 42 34 56 78, +49 (30) 1234567.
+    re.compile(
+        r"(?<![\w+])\+\d{1,3}" + _S + r"?(?:\(\d{1,4}\)" + _S + r"?)?"
+        r"\d{1,5}(?:" + _S + r"?\d{1,5}){1,5}" + _EXT + _END,
+        re.IGNORECASE,
+    ),
+    # Local, from a leading 0 in groups: 01 42 34 56 78, 020 7946 0958 (9 digits or more).
+    re.compile(_START + r"0\d{1,4}(?:" + _S + r"\d{2,4}){2,5}" + _EXT + _END, re.IGNORECASE),
+    # Vanity: 1-877-CTLILLY, 800-FLOWERS, (844) GO-TRIAL.
+    re.compile(_START + _ONE + _AREA + r"(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{2,4}-?[A-Z0-9]{3,5}" + _END),
+)
+# Any run of digits a phone number could be written as, for the stored numbers.
+DIGIT_RUN = re.compile(
+    _START + r"\(?\+?\d(?:[\d()]|" + _S + r"){5,}\d" + _EXT + _END, re.IGNORECASE
+)
+MIN_PHONE_DIGITS = 7
+# Words that make a contact-name field a role or an organisation, not a person.
+NOT_A_PERSON = re.compile(
+    r"\b(contacts?|call|office|department|dept|clinical|trials?|study|studies|center|centre|"
+    r"hospital|university|institute|research|information|info|team|desk|line|inc|ltd|llc|"
+    r"gmbh|ag|sa|pharma\w*|cares|investigator|director|chair|coordinator|site|sponsor|"
+    r"recruitment|enrollment|enquiries|inquiries|medical|services|group|foundation|company|"
+    r"corporation|corp|limited|and|the|of|pi)\b",
+    re.IGNORECASE,
+)
+TITLES = re.compile(
+    r"\b(dr|prof|professor|mr|mrs|ms|md|phd|mph|msc|ms|rn|bsn|do|mba|frcp|frcpc|dphil|"
+    r"pharmd|mbbs|ma|ba|bs|np|pa|jr|sr)\b\.?",
+    re.IGNORECASE,
+)
+
+
+# Cheap test that a text may hold an email or a phone number: an @, or seven digits
+# close together. Most text has neither, and skips the patterns.
+_MAYBE_DETAIL = re.compile(r"@|\d(?:\D{0,3}\d){6}|\d{3}" + _S + r"?[A-Z]{3}")
+
+
+@lru_cache(maxsize=4096)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a trial's person names, as whole words, any case and spacing."""
+    words = (r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
+
+
+def digits(text: str) -> str:
+    """A phone number's digits, without a North American leading 1 or an extension."""
+    number = re.split(r"(?i)\s*,?\s*(?:ext\.?|extension|x)\s*\d", text)[0]
+    found = re.sub(r"\D", "", number)
+    return found[1:] if len(found) == 11 and found.startswith("1") else found
+
+
+def contact_details(
+    text: str, stored_phones: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """Every email address and phone number in ``text``, as (kind, what was found): by
+    pattern, and any run of digits that is a stored phone number."""
+    found = [("email", m.group(0)) for m in EMAIL.finditer(text)]
+    for pattern in PHONES:
+        found += [("phone", m.group(0)) for m in pattern.finditer(text) if _is_phone(m.group(0))]
+    if stored_phones:
+        found += [
+            ("phone", m.group(0))
+            for m in DIGIT_RUN.finditer(text)
+            if digits(m.group(0)) in stored_phones
+        ]
+    return found
+
+
+def _is_phone(candidate: str) -> bool:
+    count = len(digits(candidate))
+    if candidate.startswith("0"):
+        return count >= 9
+    return count >= MIN_PHONE_DIGITS or bool(re.search(r"[A-Z]{3}", candidate))
+
+
+def person_names(names: Iterable[str | None], organisations: Iterable[str | None]) -> list[str]:
+    """The contact-name fields that name a person, longest first (for masking).
+
+    A field is a person's name when it has two words or more once titles and
+    credentials are removed, and is neither a role nor an organisation of the record.
+    """
+    known = {_plain(o) for o in organisations if o}
+    people = set()
+    for name in names:
+        if not name or "@" in name or re.search(r"\d", name):
+            continue
+        if _plain(name) in known or NOT_A_PERSON.search(name):
+            continue
+        core = " ".join(re.findall(r"[^\W\d_]+\.?", TITLES.sub(" ", name)))
+        if len(re.findall(r"[^\W\d_]{2,}", core)) >= 2:
+            people.update({" ".join(name.split()), core})
+    return sorted(people, key=lambda n: (-len(n), n))
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+@dataclass
+class Scrubber:
+    """Masks contact details (by pattern and as stored) and, per trial, contact names."""
+
+    stored_phones: frozenset[str] = frozenset()
+    # Stored emails the pattern would not find ("name at host"); the rest it finds.
+    stored_emails: frozenset[str] = frozenset()
+    masked: int = field(default=0, compare=False)
+
+    @classmethod
+    def of(cls, details: Iterable[str | None]) -> Scrubber:
+        """A scrubber that also masks ``details``: stored phone numbers and emails."""
+        phones, emails = set(), set()
+        for detail in details:
+            if not detail:
+                continue
+            if "@" in detail:
+                if not EMAIL.fullmatch(detail.strip()):
+                    emails.add(detail.strip().lower())
+            elif len(number := digits(detail)) >= MIN_PHONE_DIGITS:
+                phones.add(number)
+        return cls(frozenset(phones), frozenset(emails))
+
+    def text(self, value: str, names: Iterable[str] = ()) -> str:
+        scrubbed = value
+        found = set()
+        if _MAYBE_DETAIL.search(value):
+            found = {detail for _, detail in contact_details(value, self.stored_phones)}
+        for detail in sorted(found, key=len, reverse=True):
+            scrubbed = re.sub(_START + re.escape(detail) + _END, DETAILS_MASK, scrubbed)
+        for email in self.stored_emails:
+            if email in scrubbed.lower():
+                scrubbed = re.sub(re.escape(email), DETAILS_MASK, scrubbed, flags=re.IGNORECASE)
+        if names:
+            scrubbed = _names_pattern(tuple(names)).sub(NAME_MASK, scrubbed)
+        if scrubbed != value:
+            self.masked += 1
+        return scrubbed
+
+    def value(self, value: Any, names: Iterable[str] = ()) -> Any:
+        """``value`` with every string in it scrubbed: a document, a list, a string."""
+        names = tuple(names)
+        if isinstance(value, str):
+            return self.text(value, names)
+        if isinstance(value, dict):
+            return {key: self.value(item, names) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(item, names) for item in value]
+        return value
+
+    def leaks(self, published: str) -> set[str]:
+        """The kinds of contact detail ("email", "phone") still in published text, read as a
+        reader would see it (HTML and XML character references resolved)."""
+        text = html.unescape(published)
+        kinds = {kind for kind, _ in contact_details(text, self.stored_phones)}
+        lowered = text.lower()
+        if any(email in lowered for email in self.stored_emails):
+            kinds.add("email")
+        return kinds
+
+
+STORED_DETAILS = """
+    select phone from main.contacts where phone is not null
+    union
+    select email from main.contacts where email is not null
+"""
+PEOPLE = """
+    with named as (
+        select nct_id, list(distinct name) as names from main.contacts
+        where name is not null and nct_id between $first and $last
+        group by nct_id
+    ),
+
+    organisations as (
+        select nct_id, list(distinct organisation) as organisations from (
+            select nct_id, name as organisation from main.sponsors
+            union all
+            select nct_id, facility from main.trial_sites
+        )
+        where organisation is not null and nct_id between $first and $last
+        group by nct_id
+    )
+
+    select named.nct_id, named.names, organisations.organisations
+    from named left join organisations using (nct_id)
+"""
+
+
+def warehouse_scrubber(con: duckdb.DuckDBPyConnection) -> Scrubber:
+    """A scrubber that also knows every phone number and email stored in ``contacts``."""
+    return Scrubber.of(detail for (detail,) in con.execute(STORED_DETAILS).fetchall())
+
+
+def people(con: duckdb.DuckDBPyConnection, first: str, last: str) -> dict[str, tuple[str, ...]]:
+    """The person names of each trial's contacts, for trials ``first`` to ``last``."""
+    rows = con.execute(PEOPLE, {"first": first, "last": last}).fetchall()
+    return {
+        nct_id: tuple(person_names(names, organisations or ()))
+        for nct_id, names, organisations in rows
+    }

@@ -1,0 +1,104 @@
+"""The privacy scrubber and what the scanner finds: details by pattern and as stored,
+escaped, reformatted and extended; person names, but not roles or organisations."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from orchestration.lib.common.privacy import (
+    DETAILS_MASK,
+    NAME_MASK,
+    Scrubber,
+    contact_details,
+    digits,
+    person_names,
+)
+
+STORED = Scrubber.of(["+1 (412) 555-0199", "Study.Desk@Example.org", "0516366", "613", "ext. 12"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call 412-555-0199",
+        "call (412) 555-0199 ext. 204",
+        "call 1.412.555.0199 x204",
+        "call +1 412 555 0199",
+        "call 4125550199",  # the stored number, without separators
+        "call 412\u2011555\u20110199",  # non-breaking hyphens
+        "contact 1-877-CTLILLY (1-877-285-4559, 1-317-615-4559)",
+        "phone +33 1 42 34 56 78",
+        "tel. 020 7946 0958",
+        "Rufnummer +49 (30) 1234567",
+        "or 0516366",  # a stored 7-digit number, standing alone
+        "write to study.desk@EXAMPLE.org",
+        "write to o'brien@example.org",
+    ],
+)
+def test_a_detail_is_masked_however_it_is_written(text: str) -> None:
+    scrubbed = STORED.text(text)
+    assert DETAILS_MASK in scrubbed
+    assert STORED.leaks(scrubbed) == set()
+    assert STORED.leaks(text)  # and the scanner finds it where it was not masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Started 2024-05-03 and ends 01.02.2026",
+        "EudraCT 2019-001234-56, ISRCTN12345678, NCT20516366, grant R01CA123456",
+        "Dose 10 mg/kg on days 1-5; ages 18-65; 1,000 participants; p=0.05; version 2.3.1",
+        "See PMID 12345678 and the 613 area",
+    ],
+)
+def test_what_is_not_a_contact_detail_stays(text: str) -> None:
+    assert STORED.text(text) == text
+    assert STORED.leaks(text) == set()
+
+
+def test_the_scanner_reads_escaped_text_as_a_reader_does() -> None:
+    page = html.escape("o'brien@example.org") + " or (412)&nbsp;555&#8209;0199"
+    assert STORED.leaks(page) == {"email", "phone"}
+    assert [kind for kind, _ in contact_details("mail a@b.org")] == ["email"]
+
+
+def test_only_reachable_details_are_stored() -> None:
+    # "613" and an extension alone reach nobody; they must not mask every 613 in a page.
+    assert STORED.stored_phones == frozenset({"4125550199", "0516366"})
+    assert digits("+1 (412) 555-0199 ext. 12") == "4125550199"
+
+
+def test_person_names_leave_roles_and_organisations() -> None:
+    names = person_names(
+        [
+            "Jane Doe, MD",
+            "Dr. Ahmed M. Asmy",
+            "Site Contact",
+            "PI",
+            "Boehringer Ingelheim",
+            "UCB Cares",
+            "Clinical Trials Information Desk",
+            "Call 1-877-CTLILLY",
+            "Madonna",
+        ],
+        organisations=["Boehringer Ingelheim", "Eli Lilly and Company"],
+    )
+    assert set(names) == {"Jane Doe, MD", "Jane Doe", "Dr. Ahmed M. Asmy", "Ahmed M. Asmy"}
+
+
+def test_names_are_masked_in_their_trial_in_any_case_and_spacing() -> None:
+    names = person_names(["Dr. Jane Doe"], [])
+    text = "Ask Dr. Jane Doe, or JANE  DOE, at Doe Hospital."
+    assert STORED.text(text, names) == f"Ask {NAME_MASK}, or {NAME_MASK}, at Doe Hospital."
+    assert STORED.text(text) == text  # without the trial's names, nothing to mask
+
+
+def test_a_document_is_scrubbed_all_the_way_down() -> None:
+    document = {"title": "A trial", "sites": [{"facility": "Clinic, 412-555-0199"}], "n": 3}
+    assert STORED.value(document) == {
+        "title": "A trial",
+        "sites": [{"facility": f"Clinic, {DETAILS_MASK}"}],
+        "n": 3,
+    }
