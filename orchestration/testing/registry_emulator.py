@@ -34,7 +34,7 @@ import orjson
 
 from orchestration.lib.ingest.dump_reader import NOT_PARSED, read_dump
 
-FAULTS = ("429", "500", "slow", "truncate", "drop")
+FAULTS = ("429", "500", "slow", "truncate", "drop", "html")
 _RANGE = re.compile(r"AREA\[LastUpdatePostDate\]RANGE\[([^,\]]*),([^\]]*)\]")
 MAX_PAGE_SIZE = 1000
 
@@ -56,6 +56,10 @@ class RegistryEmulator:
         # Serve a zip cut in half with an honest Content-Length: a broken file, not a
         # broken connection, which no retry can mend.
         self.corrupt_download = False
+        # Misbehave as a registry might, on every page: send the token just used again,
+        # or never stop giving a next page.
+        self.repeat_token = False
+        self.endless = False
         self._faults: deque[str] = deque()
         self._lock = threading.Lock()
         self.set_studies(studies, data_timestamp)
@@ -119,8 +123,10 @@ class RegistryEmulator:
         page: dict[str, Any] = {"studies": studies[offset : offset + size]}
         if query.get("countTotal") == "true":
             page["totalCount"] = len(studies)
-        if offset + size < len(studies):
+        if offset + size < len(studies) or self.endless:
             page["nextPageToken"] = _encode_token(offset + size)
+        if self.repeat_token and query.get("pageToken"):
+            page["nextPageToken"] = query["pageToken"]
         return page
 
     def study(self, nct_id: str) -> dict[str, Any] | None:
@@ -195,6 +201,11 @@ def _handler(emulator: RegistryEmulator) -> type[BaseHTTPRequestHandler]:
                 return
             if fault == "500":
                 self._send(500, b'{"message": "Internal Server Error"}')
+                return
+            if fault == "html":
+                # A proxy's maintenance page, with a 200: not the answer asked for.
+                page = b"<html><body>Down for maintenance</body></html>"
+                self._send(200, page, {"Content-Type": "text/html"})
                 return
             if fault == "slow":
                 time.sleep(emulator.slow_seconds)

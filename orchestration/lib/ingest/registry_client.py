@@ -30,6 +30,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from orchestration.lib.common.safe_names import is_nct_id
+
 DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
 PAGE_SIZE = 1000
 USER_AGENT = "trialwatch/0.1 (open-source registry warehouse)"
@@ -117,14 +119,16 @@ class RegistryClient:
 
     def version(self) -> dict[str, Any]:
         """``{"apiVersion": ..., "dataTimestamp": ...}``: when the registry's data was made."""
-        return orjson.loads(self._get("/version"))
+        return orjson.loads(self._get("/version", parse=True))
 
     def study(self, nct_id: str) -> bytes:
-        return self._get(f"/studies/{nct_id}")
+        if not is_nct_id(nct_id):
+            raise RegistryError(f"not an NCT id: {nct_id!r}")
+        return self._get(f"/studies/{nct_id}", parse=True)
 
     def count(self, params: dict[str, str] | None = None) -> int:
-        body = self._get("/studies", {**(params or {}), "pageSize": "1", "countTotal": "true"})
-        return int(orjson.loads(body)["totalCount"])
+        query = {**(params or {}), "pageSize": "1", "countTotal": "true"}
+        return int(orjson.loads(self._get("/studies", query, parse=True))["totalCount"])
 
     def pages(
         self,
@@ -132,28 +136,53 @@ class RegistryClient:
         start_token: str | None = None,
         start_number: int = 1,
     ) -> Iterator[Page]:
-        """Every page of ``/studies`` from ``start_token`` on, as the registry sent it."""
+        """Every page of ``/studies`` from ``start_token`` on, as the registry sent it.
+
+        Paging stops with a RegistryError, not forever, when the registry sends a token
+        it already sent, or more pages than its own count of studies allows.
+        """
         token, number = start_token, start_number
+        seen = {start_token} if start_token else set()
+        allowed: int | None = None
         while True:
             query = {**(params or {}), "pageSize": str(self.page_size), "format": "json"}
             if token:
                 query["pageToken"] = token
-            if number == 1:
+            if allowed is None:
                 query["countTotal"] = "true"
             body = self._get("/studies", query, parse=True)
             document = orjson.loads(body)
+            total = document.get("totalCount")
+            if allowed is None and isinstance(total, int):
+                allowed = self._pages_allowed(total)
             yield Page(
                 number=number,
                 token=token,
                 next_token=document.get("nextPageToken"),
                 body=body,
                 studies=document.get("studies", []),
-                total_count=document.get("totalCount"),
+                total_count=total if number == 1 else None,
             )
             token = document.get("nextPageToken")
             if not token:
                 return
+            if token in seen:
+                raise RegistryError(
+                    f"the registry sent page token {token[:40]!r} again after page {number}:"
+                    " stopping rather than paging forever"
+                )
+            if allowed is not None and number >= allowed:
+                raise RegistryError(
+                    f"the registry offers a page {number + 1}, but its count of {total} studies"
+                    f" at {self.page_size} a page allows {allowed}: stopping"
+                )
+            seen.add(token)
             number += 1
+
+    def _pages_allowed(self, total: int) -> int:
+        # Studies the registry adds while a long pull runs may need a page or two more.
+        needed = -(-total // self.page_size)
+        return needed + max(2, needed // 100)
 
     def download(self, dest: Path, expected_count: int | None = None) -> Path:
         """Stream the bulk download to ``dest`` and verify it; raise RegistryError if bad."""
@@ -187,6 +216,10 @@ class RegistryClient:
         body = response.content
         self.stats.bytes_received += len(body)
         if parse:
+            content_type = response.headers.get("Content-Type", "")
+            if "json" not in content_type.lower():
+                # A proxy's error page with a 200: the registry's answer is yet to come.
+                raise _Retryable(f"expected JSON from {path}, got {content_type or 'no type'}")
             try:
                 orjson.loads(body)
             except orjson.JSONDecodeError as exc:

@@ -87,3 +87,34 @@ def test_a_truncated_zip_is_rejected(emulator: RegistryEmulator, tmp_path: Path)
 def test_a_short_download_is_rejected(emulator: RegistryEmulator, tmp_path: Path):
     with pytest.raises(RegistryError, match="holds 909 studies, the registry counts 2000"):
         registry_client(emulator).download(tmp_path / "ctg-studies.json.zip", expected_count=2000)
+
+
+def test_an_html_answer_is_retried_like_a_transient_error(emulator: RegistryEmulator) -> None:
+    emulator.queue_faults("html", "html")
+    client = registry_client(emulator)
+    assert client.version()["apiVersion"] == "2.0.5"
+    assert client.stats.retries == 2
+    assert all("expected JSON" in reason for reason in client.stats.retry_reasons)
+
+
+def test_a_repeated_page_token_stops_the_pull(emulator: RegistryEmulator) -> None:
+    emulator.repeat_token = True
+    pages = registry_client(emulator).pages()
+    with pytest.raises(RegistryError, match="again after page 2"):
+        for _ in range(50):
+            next(pages)
+    assert len(emulator.requests) == 2  # page 1, then page 2 naming itself as the next
+
+
+def test_pages_beyond_the_registry_count_stop_the_pull(
+    emulator: RegistryEmulator, sample_records: list[dict]
+) -> None:
+    emulator.endless = True
+    client = registry_client(emulator)
+    fetched = 0
+    with pytest.raises(RegistryError, match="allows 12"):
+        for _ in client.pages():
+            fetched += 1
+            assert fetched <= 100, "paging did not stop"
+    # 909 studies at 100 a page need 10 pages; two more are allowed for new studies.
+    assert fetched == 12 and len(sample_records) == 909
