@@ -73,12 +73,16 @@ def alert_digests(
         f"{report.events} events, {report.messages_prepared} new digests, "
         f"{report.messages_sent} sent by {transport.name}"
     )
+    for failure in report.failures:
+        context.log.warning(f"not delivered: {failure}")
     return dg.MaterializeResult(
         metadata={
             "events": report.events,
             "digests_prepared": report.messages_prepared,
             "digests_sent": report.messages_sent,
             "resent_after_interruption": report.resent_after_interruption,
+            "digests_refused": report.messages_failed,
+            "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in report.failures) or "none"),
             "transport": transport.name,
         }
     )

@@ -14,6 +14,7 @@ class AlertsResource(SettingsResource):
     smtp_tls: str | None = setting("smtp_tls")
     smtp_user: str | None = setting("smtp_user")
     smtp_password: str | None = setting("smtp_password")
+    smtp_allow_plain_login: bool | None = setting("smtp_allow_plain_login")
     mail_from: str | None = setting("mail_from")
     unsubscribe_url: str | None = setting("unsubscribe_url")
     site_url: str | None = setting("site_url")
@@ -35,4 +36,5 @@ class AlertsResource(SettingsResource):
             tls=current.smtp_tls,
             user=current.smtp_user,
             password=current.smtp_password,
+            allow_plain_login=current.smtp_allow_plain_login,
         )

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import quote
 
 from orchestration.lib.alerts.events import Event
 from orchestration.lib.common.templates import environment
@@ -29,7 +30,7 @@ def compose(
             (sub.unsubscribe_token, topic),
             {
                 "topic": f"trial {topic}" if sub.nct_id else f"new trials for {topic}",
-                "unsubscribe": f"{unsubscribe_url}?token={sub.unsubscribe_token}",
+                "unsubscribe": f"{unsubscribe_url}?token={quote(sub.unsubscribe_token, safe='')}",
                 "entries": [],
             },
         )

@@ -13,7 +13,7 @@ outbox has no such window.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import duckdb
 
 from orchestration.lib.alerts.digest import compose
 from orchestration.lib.alerts.events import Event
-from orchestration.lib.alerts.transport import Transport
+from orchestration.lib.alerts.transport import Refused, Transport
 
 LEDGER = """
 create table if not exists messages (
@@ -37,7 +37,11 @@ create table if not exists message_events (
     message_id varchar not null,
     primary key (subscription_token, event_id)
 );
+alter table messages add column if not exists attempts integer default 0;
+alter table messages add column if not exists last_error varchar;
 """
+# A message the relay refuses is tried on this many runs, then left as failed.
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -46,6 +50,8 @@ class DeliveryReport:
     messages_prepared: int = 0
     messages_sent: int = 0
     resent_after_interruption: int = 0
+    messages_failed: int = 0
+    failures: list[str] = field(default_factory=list)  # the reasons, without addresses
 
 
 def deliver(
@@ -62,11 +68,11 @@ def deliver(
         con.execute(LEDGER)
         unsent = con.execute(
             "select message_id, email, body from messages"
-            " where sent_at is null order by prepared_at"
+            " where sent_at is null and coalesce(attempts, 0) < ? order by prepared_at",
+            [MAX_ATTEMPTS],
         ).fetchall()
-        for message_id, email, body in unsent:
-            _send(con, transport, message_id, email, bytes(body))
-            report.resent_after_interruption += 1
+        resent = [_send(con, transport, m, e, bytes(b), report) for m, e, b in unsent]
+        report.resent_after_interruption = sum(resent)
         done = set(
             con.execute("select subscription_token, event_id from message_events").fetchall()
         )
@@ -76,10 +82,14 @@ def deliver(
                 pending[event.subscription.email].append(event)
         prepared = []
         for email, items in sorted(pending.items()):
-            message_id, body = compose(email, items, site_url, unsubscribe_url, sender)
+            try:
+                message_id, body = compose(email, items, site_url, unsubscribe_url, sender)
+            except ValueError as exc:  # a header the email library refuses: this one only
+                report.failures.append(f"digest for {masked(email)} not composed: {exc}")
+                continue
             con.begin()
             con.execute(
-                "insert into messages values (?, ?, ?, null, ?)",
+                "insert into messages (message_id, email, prepared_at, body) values (?, ?, ?, ?)",
                 [message_id, email, datetime.now(UTC).replace(tzinfo=None), body],
             )
             con.executemany(
@@ -89,17 +99,39 @@ def deliver(
             con.commit()
             prepared.append((message_id, email, body))
         report.messages_prepared = len(prepared)
-        for message_id, email, body in prepared:
-            _send(con, transport, message_id, email, body)
-        report.messages_sent = len(prepared) + report.resent_after_interruption
+        sent = [_send(con, transport, m, e, b, report) for m, e, b in prepared]
+        report.messages_sent = sum(sent) + report.resent_after_interruption
     return report
 
 
 def _send(
-    con: duckdb.DuckDBPyConnection, transport: Transport, message_id: str, email: str, body: bytes
-) -> None:
-    transport.send(message_id, email, body)
+    con: duckdb.DuckDBPyConnection,
+    transport: Transport,
+    message_id: str,
+    email: str,
+    body: bytes,
+    report: DeliveryReport,
+) -> bool:
+    """Send one message and mark it sent; a refusal is recorded, and the rest go on."""
+    try:
+        transport.send(message_id, email, body)
+    except Refused as exc:
+        con.execute(
+            "update messages set attempts = coalesce(attempts, 0) + 1, last_error = ?"
+            " where message_id = ?",
+            [str(exc)[:500], message_id],
+        )
+        report.messages_failed += 1
+        report.failures.append(f"{message_id} to {masked(email)}: {exc}")
+        return False
     con.execute(
         "update messages set sent_at = ? where message_id = ?",
         [datetime.now(UTC).replace(tzinfo=None), message_id],
     )
+    return True
+
+
+def masked(email: str) -> str:
+    """An address as logs may show it: its first letter and its domain."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"

@@ -23,7 +23,9 @@ from orchestration.lib.common.safe_names import is_nct_id
 
 SIGNUP_HEADER = ["email", "nct_id", "condition", "created_at", "unsubscribe_token"]
 UNSUBSCRIBE_HEADER = ["unsubscribe_token", "unsubscribed_at"]
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+_EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
+# A token goes into links and mail headers: letters, digits, - and _ only.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _signup_problem(
     known_trial: Callable[[str], bool],
     known_condition: Callable[[str], bool],
 ) -> str | None:
-    if not _EMAIL.match(row["email"]):
+    if not _EMAIL.fullmatch(row["email"]):
         return f"malformed email {row['email']!r}"
     if bool(row["nct_id"]) == bool(row["condition"]):
         return "exactly one of nct_id and condition must be set"
@@ -133,6 +135,8 @@ def _signup_problem(
         return f"unknown condition {row['condition']!r}"
     if not row["unsubscribe_token"]:
         return "no unsubscribe_token"
+    if not _TOKEN.fullmatch(row["unsubscribe_token"]):
+        return "unsubscribe_token must be 1 to 128 letters, digits, - or _"
     try:
         _timestamp(row["created_at"])
     except ValueError:

@@ -34,6 +34,14 @@ class FileOutbox:
         os.replace(temporary, path)
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
+class Refused(Exception):
+    """The relay refused this message for good (a 5xx answer): others may still go."""
+
+
 @dataclass
 class SmtpRelay:
     host: str
@@ -44,8 +52,30 @@ class SmtpRelay:
     password: str | None = None
     timeout: float = 30.0
     name: str = "smtp"
+    allow_plain_login: bool = False
+
+    def __post_init__(self) -> None:
+        if self.user and self.tls == "none" and not self.allow_plain_login:
+            raise ValueError("an SMTP login without TLS would send the password in clear")
 
     def send(self, message_id: str, email: str, body: bytes) -> None:
+        """Send one message; a permanent refusal is :class:`Refused`, anything else (a
+        relay down, a 4xx) is raised as it is, and the message goes again next run."""
+        try:
+            self._send(email, body)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+            # The answers only: the exception's own text would name the address.
+            answers = (
+                list(exc.recipients.values())
+                if isinstance(exc, smtplib.SMTPRecipientsRefused)
+                else [(exc.smtp_code, exc.smtp_error)]
+            )
+            if all(code >= 500 for code, _ in answers):
+                said = "; ".join(f"{code} {_text(reply)}" for code, reply in answers)
+                raise Refused(f"the relay refused it: {said}") from exc
+            raise
+
+    def _send(self, email: str, body: bytes) -> None:
         context = ssl.create_default_context()
         if self.tls == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(

@@ -147,6 +147,10 @@ class Settings(BaseModel):
     )
     smtp_user: str | None = Field(default=None, description="the relay's login, if it asks")
     smtp_password: str | None = Field(default=None, description="the relay's password")
+    smtp_allow_plain_login: bool = Field(
+        default=False,
+        description="`1` allows a login with `TRIALWATCH_SMTP_TLS=none`, password in clear",
+    )
     mail_from: str = Field(
         default="trialwatch <updates@trialwatch.invalid>", description="the digests' sender"
     )
@@ -194,6 +198,15 @@ class Settings(BaseModel):
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http:// or https:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _no_password_in_clear(self) -> Settings:
+        if self.smtp_user and self.smtp_tls == "none" and not self.smtp_allow_plain_login:
+            raise ValueError(
+                "TRIALWATCH_SMTP_USER with TRIALWATCH_SMTP_TLS=none would send the password"
+                " in clear: use starttls or ssl, or set TRIALWATCH_SMTP_ALLOW_PLAIN_LOGIN=1"
+            )
+        return self
 
     @model_validator(mode="after")
     def _derive_paths(self) -> Settings:

@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from orchestration.lib.alerts.events import Event
-from orchestration.lib.alerts.ledger import deliver
+from orchestration.lib.alerts.ledger import MAX_ATTEMPTS, deliver
 from orchestration.lib.alerts.subscriptions import Subscription
 from orchestration.lib.alerts.transport import FileOutbox, SmtpRelay
 
@@ -154,3 +154,51 @@ def test_the_file_outbox_writes_each_message_once(tmp_path: Path) -> None:
     (eml,) = (tmp_path / "outbox").glob("*.eml")
     message = email.message_from_bytes(eml.read_bytes())
     assert message["To"] == "ana@example.org" and "Change number 1." in eml.read_text()
+
+
+class RefusingInbox(Inbox):
+    """Refuses one recipient for good (550), as a relay does an unknown mailbox."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address == self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_message_is_recorded_and_the_rest_go(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = RefusingInbox("gone@example.org")
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        relay = SmtpRelay("127.0.0.1", port, SENDER, tls="none")
+        ana, gone, ben = (
+            _subscription("ana@example.org", "ta"),
+            _subscription("gone@example.org", "tg"),
+            _subscription("ben@example.org", "tb"),
+        )
+        ledger = tmp_path / "ledger.duckdb"
+        events = _events(ana, 1) + _events(gone, 2) + _events(ben, 3)
+        report = _deliver(ledger, events, relay)
+        assert (report.messages_sent, report.messages_failed) == (2, 1)
+        assert sorted(m["To"] for m in inbox.messages) == ["ana@example.org", "ben@example.org"]
+        assert "550" in report.failures[0] and "gone@example.org" not in report.failures[0]
+        # Later runs try the refused message again, a bounded number of times.
+        retries = [_deliver(ledger, events, relay).messages_failed for _ in range(MAX_ATTEMPTS)]
+        assert retries == [1] * (MAX_ATTEMPTS - 1) + [0]
+        assert len(inbox.messages) == 2
+    finally:
+        controller.stop()
+
+
+def test_a_login_without_tls_is_refused_unless_allowed() -> None:
+    with pytest.raises(ValueError, match="in clear"):
+        SmtpRelay("127.0.0.1", 25, SENDER, tls="none", user="trialwatch", password="secret")
+    SmtpRelay("127.0.0.1", 25, SENDER, tls="none", user="u", password="p", allow_plain_login=True)

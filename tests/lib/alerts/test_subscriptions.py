@@ -77,3 +77,18 @@ def test_no_sign_ups_yet_stores_empty_tables(tmp_path: Path) -> None:
         tmp_path / "alerts.duckdb",
         "select (select count(*) from subscriptions), (select count(*) from subscription_rejects)",
     ) == [(0, 0)]
+
+
+def test_a_hostile_row_is_skipped_and_the_rest_load(tmp_path: Path) -> None:
+    (tmp_path / "signups.csv").write_bytes(
+        b"email,nct_id,condition,created_at,unsubscribe_token\r\n"
+        b'ana@example.org,NCT06529731,,2026-06-01,"tok\r\nBcc: all@example.org"\r\n'
+        b'"ben@example.org\nBcc: x@example.org",NCT06529731,,2026-06-01,t2\r\n'
+        b"cy@example.org,NCT06529731,,2026-06-01,t3\r\n"
+    )
+    files = _read(tmp_path)
+    assert [s.email for s in files.subscriptions] == ["cy@example.org"]
+    assert sorted(r.reason.split(" ")[0] for r in files.rejected) == [
+        "malformed",
+        "unsubscribe_token",
+    ]

@@ -106,3 +106,11 @@ def test_no_module_reads_a_setting_from_the_environment_itself() -> None:
         if re.search(r"(os\.environ|getenv)[^\n]*TRIALWATCH_", path.read_text())
     }
     assert readers == set()
+
+
+def test_an_smtp_login_in_clear_is_refused_unless_allowed() -> None:
+    clear = {"TRIALWATCH_SMTP_USER": "trialwatch", "TRIALWATCH_SMTP_TLS": "none"}
+    with pytest.raises(SettingsError, match="password in clear"):
+        settings(clear)
+    assert settings({**clear, "TRIALWATCH_SMTP_TLS": "STARTTLS"}).smtp_tls == "starttls"
+    assert settings({**clear, "TRIALWATCH_SMTP_ALLOW_PLAIN_LOGIN": "1"}).smtp_allow_plain_login
