@@ -14,7 +14,10 @@ from orchestration.lib.reports.output import previous_report, write_report
     deps=[published_warehouse],
     group_name="reports",
     kinds={"parquet"},
-    description="Every mart as data/exports/<table>.parquet, for BI tools.",
+    description=(
+        "Every mart as Parquet for BI tools: data/exports/public/ (scrubbed, publishable)"
+        " and data/exports/analysts/ (contacts, quarantine)."
+    ),
 )
 def parquet_exports(
     context: dg.AssetExecutionContext, reports: ReportsResource

@@ -1,30 +1,93 @@
-"""Parquet copies of the marts, for BI tools that do not read DuckDB."""
+"""Parquet copies of the marts, for BI tools that do not read DuckDB.
+
+``public/`` is what may be published: every mart but the analysts-only ones, each text
+column through the privacy scrubber (contact details, and each trial's contact
+persons' names, masked). ``analysts/`` holds the marts that are personal data or raw
+input (``contacts``, ``quarantine``), as the warehouse has them, for analysts alone.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from orchestration.lib.common.duckdb_files import base_tables, open_read_only
+from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
+
+PUBLIC, ANALYSTS = "public", "analysts"
+ANALYSTS_ONLY = frozenset({"contacts", "quarantine"})
+BATCH_ROWS = 50_000
 
 
 def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
-    """Write each table of schema main as ``<table>.parquet``; return its row counts.
+    """Write each table of schema main as ``<audience>/<table>.parquet``; return row counts.
 
     Each file is written beside its final name and renamed over it, so a reader never
     opens half a file; tables that no longer exist lose their file.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    counts = {}
+    counts: dict[str, int] = {}
+    written: set[Path] = set()
     with open_read_only(warehouse) as con:
+        scrubber = warehouse_scrubber(con)
+        names = people(con, "NCT00000000", "NCT99999999")
         for table in base_tables(con):
-            target = folder / f"{table}.parquet"
-            partial = folder / f".{table}.parquet.tmp"
+            audience = ANALYSTS if table in ANALYSTS_ONLY else PUBLIC
+            target = folder / audience / f"{table}.parquet"
+            partial = target.with_name(f".{table}.parquet.tmp")
+            target.parent.mkdir(parents=True, exist_ok=True)
             # Table names come from the catalog, not from input; quoted all the same.
-            con.execute(f"copy main.\"{table}\" to '{partial}' (format parquet, compression zstd)")
+            if audience == ANALYSTS:
+                con.execute(
+                    f"copy main.\"{table}\" to '{partial}' (format parquet, compression zstd)"
+                )
+                (counts[table],) = con.execute(f'select count(*) from main."{table}"').fetchone()
+            else:
+                counts[table] = _write_scrubbed(con, table, partial, scrubber, names)
             os.replace(partial, target)
-            (counts[table],) = con.execute(f'select count(*) from main."{table}"').fetchone()
-    for stale in folder.glob("*.parquet"):
-        if stale.stem not in counts:
+            written.add(target)
+    for stale in folder.rglob("*.parquet"):
+        if stale not in written:
             stale.unlink()
     return counts
+
+
+def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
+    # Table names come from the catalog, not from input; quoted all the same.
+    con.execute(f"copy main.\"{table}\" to '{path}' (format parquet, compression zstd)")
+    return con.execute(f'select count(*) from main."{table}"').fetchone()[0]
+
+
+def _write_scrubbed(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    scrubber: Scrubber,
+    names: dict[str, tuple[str, ...]],
+) -> int:
+    """Write ``table`` with every text column scrubbed, a batch of rows at a time."""
+    reader = con.sql(f'select * from main."{table}"').to_arrow_reader(BATCH_ROWS)
+    rows = 0
+    with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
+        for batch in reader:
+            trials = batch.column("nct_id").to_pylist() if "nct_id" in batch.schema.names else None
+            columns = []
+            for column, field in zip(batch.columns, batch.schema, strict=True):
+                if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                    values = column.to_pylist()
+                    column = pa.array(
+                        [
+                            scrubber.text(value, names.get(trials[i], ()) if trials else ())
+                            if value
+                            else value
+                            for i, value in enumerate(values)
+                        ],
+                        type=field.type,
+                    )
+                columns.append(column)
+            writer.write_batch(pa.record_batch(columns, schema=batch.schema))
+            rows += batch.num_rows
+    return rows

@@ -6,6 +6,7 @@ import json
 
 import polars as pl
 
+from orchestration.lib.common.privacy import DETAILS_MASK
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.warehouse.data_dictionary import DICTIONARY, MANIFEST, render
 from tests.support.pipeline import query
@@ -19,15 +20,44 @@ MAIN_COLUMNS = """
 def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: Settings) -> None:
     exports = sample_warehouse.data_dir / "exports"
     tables = {t for t, _ in query(sample_warehouse.warehouse, MAIN_COLUMNS)}
-    assert {p.stem for p in exports.glob("*.parquet")} == tables
+    exported = {p.stem: p for p in exports.rglob("*.parquet")}
+    assert set(exported) == tables
+    # Personal data and raw input go to analysts only; everything else may be published.
+    assert {p.stem for p in (exports / "analysts").glob("*.parquet")} == {"contacts", "quarantine"}
     for table in tables:
-        frame = pl.read_parquet(exports / f"{table}.parquet")
+        frame = pl.read_parquet(exported[table])
         [(rows,)] = query(sample_warehouse.warehouse, f'select count(*) from main."{table}"')
         assert frame.height == rows, table
         columns = [c for t, c in query(sample_warehouse.warehouse, MAIN_COLUMNS) if t == table]
         assert frame.columns == columns, table
-    trials = pl.read_parquet(exports / "trials.parquet")
+    trials = pl.read_parquet(exports / "public" / "trials.parquet")
     assert trials.height == 909 and trials["nct_id"].n_unique() == 909
+
+
+def test_public_exports_carry_no_contact_detail(sample_warehouse: Settings) -> None:
+    exports = sample_warehouse.data_dir / "exports"
+    details = {
+        value.lower()
+        for (value,) in query(
+            sample_warehouse.warehouse,
+            "select phone from main.contacts"
+            " where length(regexp_replace(phone, '\\D', '', 'g')) >= 7"
+            " union select email from main.contacts where email is not null",
+        )
+    }
+    assert len(details) > 100
+    masked = 0
+    for path in (exports / "public").glob("*.parquet"):
+        frame = pl.read_parquet(path)
+        for column, dtype in frame.schema.items():
+            if dtype == pl.String:
+                text = "\n".join(v for v in frame[column].to_list() if v).lower()
+                assert not [d for d in details if d in text], (path.name, column)
+                masked += text.count(DETAILS_MASK)
+    assert masked >= 19  # the Lilly facilities' numbers, at least, were masked
+    # The analysts' copy keeps the record as the registry gave it.
+    contacts = pl.read_parquet(exports / "analysts" / "contacts.parquet")
+    assert contacts["email"].drop_nulls().len() > 0
 
 
 def test_the_data_dictionary_is_current_and_names_every_mart_column(
