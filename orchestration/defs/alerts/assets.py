@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.defs.alerts.resources import AlertsResource
-from orchestration.defs.site.assets import site_pages
+from orchestration.defs.site.assets import site_published
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.alerts.events import find_events, known_conditions
 from orchestration.lib.alerts.ledger import deliver
@@ -51,7 +51,7 @@ def subscriptions(
 
 
 @dg.asset(
-    deps=[subscriptions, site_pages],
+    deps=[subscriptions, site_published],
     group_name="alerts",
     kinds={"email"},
     description="A digest per subscriber of what changed since they signed up, delivered once.",

@@ -1,4 +1,5 @@
-"""Checks on what the site publishes: readable summaries, and no contact details."""
+"""Checks on the live site beside the publishing gate's own (site_published): readable
+summaries."""
 
 import random
 import statistics
@@ -6,10 +7,7 @@ import statistics
 import dagster as dg
 import orjson
 
-from orchestration.defs.site.assets import site_feed, site_pages
-from orchestration.lib.common.duckdb_files import open_read_only
-from orchestration.lib.common.leak_scan import leaked
-from orchestration.lib.common.privacy import warehouse_scrubber
+from orchestration.defs.site.assets import site_published
 from orchestration.lib.common.settings import settings
 from orchestration.lib.site.plain_language import (
     READABILITY_TARGET,
@@ -21,7 +19,9 @@ from orchestration.lib.site.plain_language import (
 GRADED_SAMPLE = 20_000
 
 
-@dg.asset_check(asset=site_feed, description="The median summary reads at grade 8 or below.")
+@dg.asset_check(
+    asset=site_published, description="The median live summary reads at grade 8 or below."
+)
 def summaries_are_plain() -> dg.AssetCheckResult:
     documents = sorted((settings().site / "feed" / "trials").glob("*.json"))
     if len(documents) > GRADED_SAMPLE:
@@ -40,28 +40,4 @@ def summaries_are_plain() -> dg.AssetCheckResult:
                 sum(g <= READABILITY_TARGET for g in grades) / max(len(grades), 1), 3
             ),
         },
-    )
-
-
-@dg.asset_check(
-    asset=site_pages,
-    blocking=True,
-    description=(
-        "No email address or phone number, by pattern or as stored in contacts, appears "
-        "anywhere in the site, read as a reader would (escapes resolved)."
-    ),
-)
-def no_contact_details_published() -> dg.AssetCheckResult:
-    current = settings()
-    with open_read_only(current.warehouse) as con:
-        scrubber = warehouse_scrubber(con)
-    leaks = leaked(current.site, scrubber)
-    named = [f"{name}: {', '.join(kinds)}" for name, kinds in sorted(leaks.items())[:10]]
-    return dg.AssetCheckResult(
-        passed=not leaks,
-        metadata={
-            "stored_phones_checked": len(scrubber.stored_phones),
-            "files_with_leaks": len(leaks),
-        },
-        description="; ".join(named) or None,
     )

@@ -211,7 +211,7 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _derive_paths(self) -> Settings:
         # Each path derives from the data directory unless set on its own; all absolute.
-        data = self.data_dir.resolve()
+        data = Path(os.path.abspath(self.data_dir))
         derived = {
             "data_dir": data,
             "warehouse": self.warehouse or data / "warehouse.duckdb",
@@ -219,11 +219,13 @@ class Settings(BaseModel):
             "site_dir": self.site_dir or data / "site",
         }
         for name, path in derived.items():
-            object.__setattr__(self, name, Path(path).resolve())
+            # Absolute, not resolved: the live site is a link that must stay one.
+            object.__setattr__(self, name, Path(os.path.abspath(path)))
         return self
 
     @property
     def site(self) -> Path:
+        """The live site: a link to the build that passed its checks last."""
         return self.site_dir
 
     @property

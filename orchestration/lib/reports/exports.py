@@ -57,8 +57,8 @@ def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
 
 def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
     # Table names come from the catalog, not from input; quoted all the same.
-    con.execute(f"copy main.\"{table}\" to '{path}' (format parquet, compression zstd)")
-    return con.execute(f'select count(*) from main."{table}"').fetchone()[0]
+    con.execute(f"copy main.\"{table}\" to '{path}' (format parquet, compression zstd)").fetchall()
+    return con.execute(f'select count(*) from main."{table}"').fetchall()[0][0]
 
 
 def _write_scrubbed(
@@ -69,7 +69,7 @@ def _write_scrubbed(
     names: dict[str, tuple[str, ...]],
 ) -> int:
     """Write ``table`` with every text column scrubbed, a batch of rows at a time."""
-    reader = con.sql(f'select * from main."{table}"').to_arrow_reader(BATCH_ROWS)
+    reader = con.cursor().sql(f'select * from main."{table}"').to_arrow_reader(BATCH_ROWS)
     rows = 0
     with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
         for batch in reader:

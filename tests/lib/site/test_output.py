@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from orchestration.lib.common.safe_names import OutsideRoot
 from orchestration.lib.site.output import SiteOutput
 
 
@@ -25,3 +28,11 @@ def test_only_changed_files_are_written_and_stale_ones_removed(tmp_path: Path) -
     )
     assert (tmp_path / "trials/a.html").stat().st_mtime_ns == before
     assert sorted(p.name for p in (tmp_path / "trials").iterdir()) == ["a.html", "c.html"]
+
+
+@pytest.mark.parametrize("name", ["../escaped.html", "trials/../../escaped.html", "/etc/x"])
+def test_a_path_outside_the_site_is_refused(tmp_path: Path, name: str) -> None:
+    output = SiteOutput(tmp_path / "site")
+    with pytest.raises(OutsideRoot):
+        output.write(name, "<p>x</p>")
+    assert not list(tmp_path.rglob("escaped.html"))
