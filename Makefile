@@ -28,11 +28,13 @@ $(BIN)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
 		|| $(PYTHON) -m pip install --quiet --user uv
 	$(PYTHON) -m uv sync --frozen --python $(PYTHON)
-	@mkdir -p $(DAGSTER_HOME)
-	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
 	@touch $@
 
+# The instance's settings (one run at a time) are tracked in dagster.yaml; an existing
+# instance gets them too.
 install: $(BIN)/.installed  ## create the virtual environment from uv.lock
+	@mkdir -p $(DAGSTER_HOME)
+	@cmp -s dagster.yaml $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 # Debian's Chromium prints the weekly report's PDF (never a browser download); the tests
 # also drive it with Playwright, render PDFs with poppler and read them with tesseract.
@@ -93,4 +95,5 @@ bench: manifest  ## time each stage of a full load of STUDIES= and a daily updat
 	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) $(if $(RECORD),--record)
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
-	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster data/site data/cache dbt_project/target
+	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster data/site \
+		data/site-builds data/exports data/cache dbt_project/target

@@ -14,6 +14,8 @@ from datetime import date
 
 import dagster as dg
 
+from orchestration.defs.jobs import run_in_progress
+from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
 from orchestration.lib.ingest.registry_pull import KINDS
 from orchestration.lib.warehouse.publish import table_counts
@@ -33,9 +35,15 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
         "loggers": {"console": {"config": {"log_level": current.log}}},
     }
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
-    result = defs.resolve_job_def("everything").execute_in_process(
-        run_config=run_config, instance=instance, raise_on_error=False
-    )
+    try:
+        with pipeline_lock(current.data_dir):
+            refuse_if_dagster_is_running(instance)
+            result = defs.resolve_job_def("everything").execute_in_process(
+                run_config=run_config, instance=instance, raise_on_error=False
+            )
+    except RunInProgress as busy:
+        print(f"Not started: {busy}", file=sys.stderr)
+        return 3
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data:
@@ -47,6 +55,13 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
         return 1
     print(summary())
     return 0
+
+
+def refuse_if_dagster_is_running(instance: dg.DagsterInstance | None) -> None:
+    """A run of the same instance (a schedule's, the sensor's) uses the same data."""
+    busy = run_in_progress(instance) if instance else None
+    if busy:
+        raise RunInProgress(f"Dagster run {busy.run_id} ({busy.job_name}) is in progress")
 
 
 def summary() -> str:

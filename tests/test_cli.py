@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import pytest
+from dagster._core.test_utils import create_run_for_test
 
-from orchestration.cli import main
+from orchestration.cli import main, refuse_if_dagster_is_running
+from orchestration.lib.common.run_lock import RunInProgress
 from orchestration.lib.common.settings import REPO_ROOT
+from tests.support.locks import hold_lock
 from tests.support.pipeline import data_dir, query
+
+STARTED = dg.DagsterRunStatus.STARTED
 
 SEED = REPO_ROOT / "data" / "seed-trial" / "NCT06529731.2026-06-24.json"
 
@@ -34,3 +40,30 @@ def test_run_explains_a_failure(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert "dump not found" in err
         assert "published warehouse is unchanged" in err
         assert not current.warehouse.exists()
+
+
+def test_run_is_refused_while_another_holds_the_pipeline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = hold_lock(tmp_path)
+    try:
+        with data_dir(tmp_path) as current:
+            assert main(["run", "--source", str(SEED), "--as-of", "2026-06-24"]) == 3
+            assert "Not started: another pipeline run" in capsys.readouterr().err
+            assert not current.landing.exists()  # nothing was touched
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_run_is_refused_while_dagster_has_a_run_going() -> None:
+    with dg.instance_for_test() as instance:
+        refuse_if_dagster_is_running(instance)  # nothing going: no refusal
+        going = create_run_for_test(instance, job_name="daily_update", status=STARTED)
+        with pytest.raises(RunInProgress, match=going.run_id):
+            refuse_if_dagster_is_running(instance)
+
+
+def test_the_tracked_instance_runs_one_run_at_a_time() -> None:
+    instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
+    assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -43,6 +44,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict])
         "meshes": [{"id": "D0/../../../../escaped", "term": "Escape"}],
         "ancestors": [],
     }
+    pasted = good[2]  # a vertical tab, as pasted from a word processor
+    pasted["protocolSection"]["identificationModule"]["briefTitle"] = "Pasted\x0btitle"
     deep = copy.deepcopy(sample_records[20])
     deep["protocolSection"]["descriptionModule"]["extra"] = _nested(300)
     huge = copy.deepcopy(sample_records[21])
@@ -67,7 +70,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict])
         {"name": PERSON, "role": "CONTACT", "phone": "+1 412 555 0147", "email": EMAIL}
     ]
     (day2 / "studies.jsonl").write_text(json.dumps(changed) + "\n")
-    return {"folder": folder, "talker": nct(talker), "bad": bad, "good": good}
+    return {
+        "folder": folder,
+        "talker": nct(talker),
+        "pasted": nct(pasted),
+        "bad": bad,
+        "good": good,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +133,9 @@ def test_no_contact_detail_or_name_is_published(built, corpus: dict) -> None:
     assert "A contact was added." in page
     evaluations = {e.check_name: e for e in second.get_asset_check_evaluations()}
     assert evaluations["no_contact_details_published"].passed
+
+
+def test_a_control_character_keeps_feeds_readable(built, corpus: dict) -> None:
+    current, _, _ = built
+    feed = ET.parse(current.site / "feeds" / "trials" / f"{corpus['pasted']}.xml")
+    assert feed.getroot().find("{http://www.w3.org/2005/Atom}title").text.endswith("Pastedtitle")

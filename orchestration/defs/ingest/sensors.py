@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.jobs import everything_job
+from orchestration.defs.jobs import everything_job, run_in_progress
 from orchestration.lib.common.settings import settings
 
 INBOX_SETTLE_SECONDS = 30  # a file still being copied in is left for a later tick
@@ -25,6 +25,10 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     folder = inbox()
     if not folder.is_dir():
         return dg.SkipReason(f"no inbox at {folder}")
+    busy = run_in_progress(context.instance)
+    if busy:
+        # A request now would race it; the file stays and a later tick loads it.
+        return dg.SkipReason(f"run {busy.run_id} is in progress; the inbox waits for it")
     requests = []
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(".") or entry.name.endswith((".part", ".tmp")):

@@ -307,11 +307,16 @@ def fail_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, error: BaseEx
 def discard_interrupted(
     con: duckdb.DuckDBPyConnection, keep: frozenset[str] = frozenset()
 ) -> list[str]:
-    """Remove what loads killed mid-way left behind (but ``keep``, to be resumed)."""
+    """Remove what loads killed mid-way left behind (but ``keep``, to be resumed).
+
+    A registry pull that saved pages is resumable: the next pull of its kind goes on
+    from its last page, so no other load discards it.
+    """
     interrupted = [
         batch_id
         for (batch_id,) in con.execute(
-            "select batch_id from load_batches where status = 'running'"
+            "select batch_id from load_batches as b where status = 'running'"
+            " and not exists (select 1 from raw_pages as p where p.batch_id = b.batch_id)"
         ).fetchall()
         if batch_id not in keep
     ]

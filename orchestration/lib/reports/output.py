@@ -133,9 +133,14 @@ def write_report(
     if chromium:
         print_pdf(html, work / "report.pdf", chromium)
     (work / "headline.json").write_text(json.dumps(facts.headline, indent=2), encoding="utf-8")
-    # The folder appears whole: a reader never sees a report without its PDF.
-    shutil.rmtree(folder, ignore_errors=True)
+    # The folder appears whole: a reader never sees a report without its PDF, and the
+    # old one is set aside, not deleted, until the new one is in its place.
+    replaced = reports / f".{facts.as_of.isoformat()}.replaced"
+    shutil.rmtree(replaced, ignore_errors=True)
+    if folder.exists():
+        folder.rename(replaced)
     work.rename(folder)
+    shutil.rmtree(replaced, ignore_errors=True)
     return ReportFiles(
         folder=folder,
         html=folder / "report.html",

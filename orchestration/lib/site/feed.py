@@ -151,7 +151,23 @@ def _batch_documents(
             contact_roles.of(nct_id),
             changes.of(nct_id),
         )
-        yield scrubber.value(document, names.get(nct_id, ()))
+        yield printable(scrubber.value(document, names.get(nct_id, ())))
+
+
+# Characters XML 1.0 cannot hold, which registry text sometimes does (a vertical tab
+# pasted from a word processor): left in, one would make an Atom feed unreadable.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(value: Any) -> Any:
+    """``value`` with every string in it stripped of characters XML cannot hold."""
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
 
 
 def canonical_json(document: Any) -> bytes:

@@ -7,9 +7,12 @@ import time
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.test_utils import create_run_for_test
 
 from orchestration.defs.ingest.sensors import INBOX_SETTLE_SECONDS, inbox_sensor
 from tests.support.pipeline import data_dir
+
+STARTED = dg.DagsterRunStatus.STARTED
 
 
 def _age(path: Path, seconds: float) -> None:
@@ -41,3 +44,18 @@ def test_inbox_sensor_skips_without_an_inbox(tmp_path: Path) -> None:
     with data_dir(tmp_path), dg.instance_for_test() as instance:
         result = inbox_sensor(dg.build_sensor_context(instance=instance))
     assert isinstance(result, dg.SkipReason)
+
+
+def test_a_dump_seen_during_a_run_is_loaded_after_it(tmp_path: Path) -> None:
+    with data_dir(tmp_path), dg.instance_for_test() as instance:
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        dump = inbox / "studies.jsonl"
+        dump.write_text("{}")
+        _age(dump, INBOX_SETTLE_SECONDS + 5)
+        going = create_run_for_test(instance, job_name="everything", status=STARTED)
+        waiting = inbox_sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(waiting, dg.SkipReason) and going.run_id in waiting.skip_message
+        instance.report_run_canceled(going)  # the run is over
+        (request,) = inbox_sensor(dg.build_sensor_context(instance=instance))
+        assert request.run_config["ops"]["ctgov_landing"]["config"] == {"source": str(dump)}

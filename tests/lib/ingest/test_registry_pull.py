@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from orchestration.lib.common.settings import REPO_ROOT
+from orchestration.lib.ingest.landing import land_dump
 from orchestration.lib.ingest.records import content_hash
 from orchestration.lib.ingest.registry_pull import pull
 from orchestration.testing.registry_emulator import RegistryEmulator
@@ -62,10 +63,7 @@ pull(Path(sys.argv[1]), client, progress=stall)
 """
 
 
-def test_a_killed_pull_resumes_without_gaps_or_duplicates(
-    emulator: RegistryEmulator, sample_records: list[dict], tmp_path: Path
-):
-    landing = tmp_path / "landing.duckdb"
+def _kill_a_pull_after_four_pages(landing: Path, emulator: RegistryEmulator) -> None:
     puller = subprocess.Popen(
         [sys.executable, "-c", KILLED_PULL, str(landing), emulator.base_url],
         stdout=subprocess.PIPE,
@@ -78,6 +76,12 @@ def test_a_killed_pull_resumes_without_gaps_or_duplicates(
     assert query(landing, "select status from load_batches") == [("running",)]
     assert query(landing, "select pages_done from registry_pulls") == [(4,)]
 
+
+def test_a_killed_pull_resumes_without_gaps_or_duplicates(
+    emulator: RegistryEmulator, sample_records: list[dict], tmp_path: Path
+):
+    landing = tmp_path / "landing.duckdb"
+    _kill_a_pull_after_four_pages(landing, emulator)
     emulator.requests.clear()
     emulator.queue_faults("500")  # and the registry hiccups on the way
     resumed = pull(landing, registry_client(emulator))
@@ -111,3 +115,17 @@ def test_a_full_pull_marks_removed_and_merged_studies(
     )
     # Pulling the same again finds nothing more to remove.
     assert pull(landing, registry_client(emulator), kind="full").removed == 0
+
+
+def test_an_unrelated_load_leaves_an_interrupted_pull_to_resume(
+    emulator: RegistryEmulator, tmp_path: Path
+):
+    landing = tmp_path / "landing.duckdb"
+    _kill_a_pull_after_four_pages(landing, emulator)
+    land_dump(landing, REPO_ROOT / "data" / "seed-trial" / "NCT06529731.2026-06-24.json")
+    assert query(landing, "select count(*) from raw_pages") == [(4,)]  # still there
+    emulator.requests.clear()
+    resumed = pull(landing, registry_client(emulator))
+    assert resumed.resumed and resumed.pages == 10
+    page_requests = [r for r in emulator.requests if r.startswith("/api/v2/studies")]
+    assert len(page_requests) == 6 and all("pageToken" in r for r in page_requests)
