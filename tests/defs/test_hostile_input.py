@@ -5,19 +5,23 @@ contact person's name in any published file or digest."""
 from __future__ import annotations
 
 import copy
+import email
+import email.policy
 import html
 import json
 import xml.etree.ElementTree as ET
+import zipfile
 
 import pytest
 
-from orchestration.lib.common.privacy import DETAILS_MASK
+from orchestration.lib.common.privacy import DETAILS_MASK, Scrubber
 from orchestration.lib.common.settings import environment
 from tests.support.pipeline import data_dir, query, run_everything
 from tests.support.records import nct
 
 PHONE, EMAIL, PERSON = "(412) 555-0147", "o'brien.jane@example.org", "Jane Q. Obrien"
 LIMIT = 400_000  # TRIALWATCH_MAX_RECORD_BYTES for this corpus
+MEMBER_LIMIT = 1_000_000  # TRIALWATCH_MAX_MEMBER_BYTES
 
 
 def _nested(depth: int) -> list:
@@ -62,6 +66,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict])
     # A saved API page holding a study nested too deep: the rest of the page lands.
     page = {"studies": [sample_records[24], deep], "nextPageToken": None}
     (day1 / "page.json").write_text(json.dumps(page))
+    # A zip whose one member inflates past the member limit: read no further.
+    with zipfile.ZipFile(day1 / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("NCT99999999.json", "[" + " " * (2 * MEMBER_LIMIT) + "]")
 
     day2 = folder / "day2"
     day2.mkdir()
@@ -82,12 +89,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict])
 @pytest.fixture(scope="module")
 def built(corpus: dict, tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("hostile-run") / "data"
-    with data_dir(data) as current, environment({"TRIALWATCH_MAX_RECORD_BYTES": str(LIMIT)}):
+    limits = {
+        "TRIALWATCH_MAX_RECORD_BYTES": str(LIMIT),
+        "TRIALWATCH_MAX_MEMBER_BYTES": str(MEMBER_LIMIT),
+    }
+    with data_dir(data) as current, environment(limits):
         signups = current.subscriptions
         signups.mkdir(parents=True)
         (signups / "signups.csv").write_text(
             "email,nct_id,condition,created_at,unsubscribe_token\n"
             f"reader@example.net,{corpus['talker']},,2026-06-01,tok-1\n"
+            # A token that would end a mail header and start another: skipped, alone.
+            f'mallory@example.net,{corpus["talker"]},,2026-06-01,"t\r\nBcc: all@example.net"\n'
         )
         first = run_everything(corpus["folder"] / "day1", as_of="2026-07-01")
         second = run_everything(corpus["folder"] / "day2", as_of="2026-07-02")
@@ -98,10 +111,11 @@ def test_every_bad_record_is_quarantined_and_the_rest_lands(built, corpus: dict)
     current, first, second = built
     assert first.success and second.success
     reasons = [r for (r,) in query(current.warehouse, "select reason from main.quarantine")]
-    assert len(reasons) == 5  # four in the lines, one in the page
+    assert len(reasons) == 6  # four in the lines, one in the page, one in the zip
     assert sum("nested too deeply" in r or "written back" in r for r in reasons) == 2
-    assert sum("over the limit" in r for r in reasons) == 1
+    assert sum("bytes is over the limit" in r for r in reasons) == 1
     assert sum("invalid nctId" in r for r in reasons) == 2
+    assert sum("zip member over the limit" in r for r in reasons) == 1
     landed = {n for (n,) in query(current.warehouse, "select nct_id from main.trials")}
     assert landed == {nct(s) for s in corpus["good"]} | {nct(corpus["good"][0])} | {
         query(current.landing, "select nct_id from raw_studies where source_file = 'page.json'")[0][
@@ -121,12 +135,20 @@ def test_no_contact_detail_or_name_is_published(built, corpus: dict) -> None:
     current, _, second = built
     published = [p for p in current.site.rglob("*") if p.is_file()]
     published += [p for p in current.outbox.rglob("*.eml")]
-    assert any(p.suffix == ".eml" for p in published)  # the subscriber heard of the change
+    digests = [p for p in published if p.suffix == ".eml"]
+    assert len(digests) == 1  # the subscriber heard of the change; the hostile row did not
     needles = [PHONE, "412-555-0147", "412 555 0147", EMAIL, PERSON, "Obrien"]
     for path in published:
         text = path.read_text(errors="replace")
         readable = html.unescape(text).replace("=\n", "")  # quoted-printable soft breaks
         assert not [n for n in needles if n.lower() in readable.lower()], path
+    scrubber = Scrubber.of([PHONE, EMAIL])
+    for digest in digests:
+        message = email.message_from_bytes(digest.read_bytes(), policy=email.policy.default)
+        assert "Bcc" not in message
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                assert scrubber.leaks(part.get_content()) == set(), digest
     document = (current.site / "feed" / "trials" / f"{corpus['talker']}.json").read_text()
     assert DETAILS_MASK in document  # the intervention's description, as published
     page = (current.site / "trials" / f"{corpus['talker']}.html").read_text()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from orchestration.lib.common.safe_names import inside
+
 
 class Transport(Protocol):
     name: str
@@ -25,7 +27,7 @@ class FileOutbox:
     name: str = "outbox"
 
     def send(self, message_id: str, email: str, body: bytes) -> None:
-        path = self.folder / f"{re.sub(r'[^A-Za-z0-9._-]', '', message_id)}.eml"
+        path = inside(self.folder, f"{re.sub(r'[^A-Za-z0-9._-]', '', message_id)}.eml")
         if path.exists():
             return
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -100,13 +100,15 @@ class Settings(BaseModel):
         ge=1,
         description="a record (a study, a zip member's study, a line) larger is quarantined",
     )
+    max_member_bytes: int = Field(
+        default=64_000_000,
+        ge=1,
+        description="a zip member (inflated) larger is quarantined, read no further",
+    )
     max_document_bytes: int = Field(
         default=1_000_000_000,
         ge=1,
-        description=(
-            "a JSON document read whole (a saved API page, a zip member, a single file);"
-            " a larger file is refused, a larger zip member quarantined"
-        ),
+        description="a JSON document read whole (a saved API page, one file) larger is refused",
     )
     # The registry.
     registry_url: str = Field(

@@ -138,7 +138,7 @@ def read_zip_members(
     """The records of some members of a zip: a part of the dump that one worker can read."""
     for name in names:
         member_label = f"{label}!{name}"
-        limit = settings().max_document_bytes
+        limit = settings().max_member_bytes
         try:
             # Read at most one byte past the limit, whatever the member's header claims.
             with archive.open(name) as member:

@@ -19,6 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from orchestration.lib.common.labels import day_label
+from orchestration.lib.common.safe_names import inside
 from orchestration.lib.common.templates import environment
 from orchestration.lib.reports import charts
 from orchestration.lib.reports.facts import ReportFacts
@@ -124,7 +125,7 @@ def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
 def write_report(
     facts: ReportFacts, reports: Path, site_url: str, chromium: str | None
 ) -> ReportFiles:
-    folder = reports / facts.as_of.isoformat()
+    folder = inside(reports, facts.as_of.isoformat())
     work = reports / f".{facts.as_of.isoformat()}.writing"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
