@@ -12,6 +12,7 @@ import json
 import xml.etree.ElementTree as ET
 import zipfile
 
+import polars as pl
 import pytest
 
 from orchestration.lib.common.privacy import DETAILS_MASK, Scrubber
@@ -135,6 +136,8 @@ def test_no_contact_detail_or_name_is_published(built, corpus: dict) -> None:
     current, _, second = built
     published = [p for p in current.site.rglob("*") if p.is_file()]
     published += [p for p in current.outbox.rglob("*.eml")]
+    exported = list((current.exports / "public").glob("*.parquet"))
+    assert {p.stem for p in exported} >= {"trials", "interventions", "trial_changes"}
     digests = [p for p in published if p.suffix == ".eml"]
     assert len(digests) == 1  # the subscriber heard of the change; the hostile row did not
     needles = [PHONE, "412-555-0147", "412 555 0147", EMAIL, PERSON, "Obrien"]
@@ -149,6 +152,12 @@ def test_no_contact_detail_or_name_is_published(built, corpus: dict) -> None:
         for part in message.walk():
             if part.get_content_maintype() == "text":
                 assert scrubber.leaks(part.get_content()) == set(), digest
+    for path in exported:
+        frame = pl.read_parquet(path)
+        text = "\n".join(
+            str(v) for c in frame.columns if frame[c].dtype == pl.String for v in frame[c] if v
+        )
+        assert not [n for n in needles if n.lower() in text.lower()], path
     document = (current.site / "feed" / "trials" / f"{corpus['talker']}.json").read_text()
     assert DETAILS_MASK in document  # the intervention's description, as published
     page = (current.site / "trials" / f"{corpus['talker']}.html").read_text()

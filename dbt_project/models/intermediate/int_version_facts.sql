@@ -146,7 +146,8 @@ listed_members as (
         content_hash,
         ordinal,
         'contact' as field,
-        coalesce({{ normalize_name('contact_name') }}, 'contact ' || ordinal) as item_key,
+        -- a key, not the name: contacts are people, and keys are published
+        substr(md5(coalesce({{ normalize_name('contact_name') }}, 'contact ' || ordinal)), 1, 16) as item_key,
         coalesce(contact_name, 'A contact') as item_label,
         contact_role as value,
         {{ enum_label('contact_role') }} as value_label,

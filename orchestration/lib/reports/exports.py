@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from orchestration.lib.common.duckdb_files import base_tables, open_read_only
 from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
+from orchestration.lib.common.safe_names import inside
 
 PUBLIC, ANALYSTS = "public", "analysts"
 ANALYSTS_ONLY = frozenset({"contacts", "quarantine"})
@@ -36,7 +37,7 @@ def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
         names = people(con, "NCT00000000", "NCT99999999")
         for table in base_tables(con):
             audience = ANALYSTS if table in ANALYSTS_ONLY else PUBLIC
-            target = folder / audience / f"{table}.parquet"
+            target = inside(folder, f"{audience}/{table}.parquet")
             partial = target.with_name(f".{table}.parquet.tmp")
             target.parent.mkdir(parents=True, exist_ok=True)
             # Table names come from the catalog, not from input; quoted all the same.
