@@ -92,20 +92,41 @@ def digits(text: str) -> str:
     return found[1:] if len(found) == 11 and found.startswith("1") else found
 
 
+# Where a phone number could be: a run of digits and separators with 7 digits or more
+# (an opening "+" or "(" and an extension with it). The patterns above run only inside
+# such runs, and the vanity one only where three capitals follow an area code: most
+# text holds neither, and a search over a whole page at every position is the cost.
+_CLUSTER = re.compile(r"[+(]?\d(?:(?:[()]|" + _S + r"){0,3}\d){6,}" + _EXT, re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # the pages' own dates: not a phone
+_VANITY_HINT = re.compile(r"\d{3}" + _S + r"?\(?[A-Z0-9]{0,3}[A-Z]{2}")
+
+
 def contact_details(
     text: str, stored_phones: frozenset[str] = frozenset()
 ) -> list[tuple[str, str]]:
     """Every email address and phone number in ``text``, as (kind, what was found): by
     pattern, and any run of digits that is a stored phone number."""
-    found = [("email", m.group(0)) for m in EMAIL.finditer(text)]
-    for pattern in PHONES:
-        found += [("phone", m.group(0)) for m in pattern.finditer(text) if _is_phone(m.group(0))]
-    if stored_phones:
-        found += [
-            ("phone", m.group(0))
-            for m in DIGIT_RUN.finditer(text)
-            if digits(m.group(0)) in stored_phones
-        ]
+    found = [("email", m.group(0)) for m in EMAIL.finditer(text)] if "@" in text else []
+    numeric, vanity = PHONES[:-1], PHONES[-1]
+    for cluster in _CLUSTER.finditer(text):
+        if _DATE.fullmatch(cluster.group(0)):
+            continue
+        # One character either side, for the patterns' own look at their neighbours.
+        start, end = max(cluster.start() - 1, 0), cluster.end() + 1
+        for pattern in numeric:
+            found += [
+                ("phone", m.group(0))
+                for m in pattern.finditer(text, start, end)
+                if _is_phone(m.group(0))
+            ]
+        if stored_phones:
+            found += [
+                ("phone", m.group(0))
+                for m in DIGIT_RUN.finditer(text, start, end)
+                if digits(m.group(0)) in stored_phones
+            ]
+    if _VANITY_HINT.search(text):
+        found += [("phone", m.group(0)) for m in vanity.finditer(text) if _is_phone(m.group(0))]
     return found
 
 
@@ -172,8 +193,11 @@ class Scrubber:
         for email in self.stored_emails:
             if email in scrubbed.lower():
                 scrubbed = re.sub(re.escape(email), DETAILS_MASK, scrubbed, flags=re.IGNORECASE)
-        if names:
-            scrubbed = _names_pattern(tuple(names)).sub(NAME_MASK, scrubbed)
+        lowered = scrubbed.lower()
+        # A name is looked for only where its last word is: most text names nobody.
+        present = tuple(n for n in names if n.split()[-1].lower().rstrip(".,") in lowered)
+        if present:
+            scrubbed = _names_pattern(present).sub(NAME_MASK, scrubbed)
         if scrubbed != value:
             self.masked += 1
         return scrubbed
