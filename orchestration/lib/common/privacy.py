@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 import duckdb
+import orjson
 
 DETAILS_MASK = "[contact details removed]"
 NAME_MASK = "[name removed]"
@@ -73,11 +74,6 @@ TITLES = re.compile(
 )
 
 
-# Cheap test that a text may hold an email or a phone number: an @, or seven digits
-# close together. Most text has neither, and skips the patterns.
-_MAYBE_DETAIL = re.compile(r"@|\d(?:\D{0,3}\d){6}|\d{3}" + _S + r"?[A-Z]{3}")
-
-
 @lru_cache(maxsize=4096)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a trial's person names, as whole words, any case and spacing."""
@@ -96,7 +92,7 @@ def digits(text: str) -> str:
 # (an opening "+" or "(" and an extension with it). The patterns above run only inside
 # such runs, and the vanity one only where three capitals follow an area code: most
 # text holds neither, and a search over a whole page at every position is the cost.
-_CLUSTER = re.compile(r"[+(]?\d(?:(?:[()]|" + _S + r"){0,3}\d){6,}" + _EXT, re.IGNORECASE)
+_CLUSTER = re.compile(r"(?<!\w)[+(]?\d(?:(?:[()]|" + _S + r"){0,3}\d){6,}" + _EXT, re.IGNORECASE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # the pages' own dates: not a phone
 _VANITY_HINT = re.compile(r"\d{3}" + _S + r"?\(?[A-Z0-9]{0,3}[A-Z]{2}")
 
@@ -185,9 +181,7 @@ class Scrubber:
 
     def text(self, value: str, names: Iterable[str] = ()) -> str:
         scrubbed = value
-        found = set()
-        if _MAYBE_DETAIL.search(value):
-            found = {detail for _, detail in contact_details(value, self.stored_phones)}
+        found = {detail for _, detail in contact_details(value, self.stored_phones)}
         for detail in sorted(found, key=len, reverse=True):
             scrubbed = re.sub(_START + re.escape(detail) + _END, DETAILS_MASK, scrubbed)
         for email in self.stored_emails:
@@ -205,6 +199,8 @@ class Scrubber:
     def value(self, value: Any, names: Iterable[str] = ()) -> Any:
         """``value`` with every string in it scrubbed: a document, a list, a string."""
         names = tuple(names)
+        if isinstance(value, dict | list) and not self._may_hold(value, names):
+            return value  # the usual case, found with one look at the whole document
         if isinstance(value, str):
             return self.text(value, names)
         if isinstance(value, dict):
@@ -212,6 +208,17 @@ class Scrubber:
         if isinstance(value, list | tuple):
             return [self.value(item, names) for item in value]
         return value
+
+    def _may_hold(self, value: dict | list, names: tuple[str, ...]) -> bool:
+        """Whether anything in ``value`` could be masked: an @, a run of seven digits that
+        is not a date, a vanity number's hint, a name's last word."""
+        flat = orjson.dumps(value, default=str).decode()
+        if "@" in flat or _VANITY_HINT.search(flat):
+            return True
+        if any(not _DATE.fullmatch(c.group(0)) for c in _CLUSTER.finditer(flat)):
+            return True
+        lowered = flat.lower()
+        return any(n.split()[-1].lower().rstrip(".,") in lowered for n in names)
 
     def leaks(self, published: str) -> set[str]:
         """The kinds of contact detail ("email", "phone") still in published text, read as a

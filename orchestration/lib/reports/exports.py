@@ -78,17 +78,30 @@ def _write_scrubbed(
             columns = []
             for column, field in zip(batch.columns, batch.schema, strict=True):
                 if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-                    values = column.to_pylist()
-                    column = pa.array(
-                        [
-                            scrubber.text(value, names.get(trials[i], ()) if trials else ())
-                            if value
-                            else value
-                            for i, value in enumerate(values)
-                        ],
-                        type=field.type,
-                    )
+                    column = _scrubbed(column, field.type, scrubber, trials, names)
                 columns.append(column)
             writer.write_batch(pa.record_batch(columns, schema=batch.schema))
             rows += batch.num_rows
     return rows
+
+
+def _scrubbed(
+    column: pa.Array,
+    kind: pa.DataType,
+    scrubber: Scrubber,
+    trials: list[str] | None,
+    names: dict[str, tuple[str, ...]],
+) -> pa.Array:
+    """A text column through the scrubber: row by row with each trial's names, or, in a
+    table of no trial, each distinct value once (segments repeat by the million)."""
+    if trials is None:
+        encoded = column.dictionary_encode()
+        values = [scrubber.text(v) if v else v for v in encoded.dictionary.to_pylist()]
+        return pa.array(values, type=kind).take(encoded.indices)
+    return pa.array(
+        [
+            scrubber.text(value, names.get(trials[i], ())) if value else value
+            for i, value in enumerate(column.to_pylist())
+        ],
+        type=kind,
+    )
