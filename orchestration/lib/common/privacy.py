@@ -97,6 +97,18 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # the pages' own dates: not a phone
 _VANITY_HINT = re.compile(r"\d{3}" + _S + r"?\(?[A-Z0-9]{0,3}[A-Z]{2}")
 
 
+def _may_hold_detail(text: str) -> bool:
+    """An @, a vanity number's hint, or a run of seven digits that is not a date."""
+    if "@" in text or _VANITY_HINT.search(text):
+        return True
+    return any(not _DATE.fullmatch(c.group(0)) for c in _CLUSTER.finditer(text))
+
+
+@lru_cache(maxsize=65536)
+def _last_word(name: str) -> str:
+    return name.split()[-1].lower().rstrip(".,")
+
+
 def contact_details(
     text: str, stored_phones: frozenset[str] = frozenset()
 ) -> list[tuple[str, str]]:
@@ -181,15 +193,16 @@ class Scrubber:
 
     def text(self, value: str, names: Iterable[str] = ()) -> str:
         scrubbed = value
-        found = {detail for _, detail in contact_details(value, self.stored_phones)}
-        for detail in sorted(found, key=len, reverse=True):
-            scrubbed = re.sub(_START + re.escape(detail) + _END, DETAILS_MASK, scrubbed)
-        for email in self.stored_emails:
-            if email in scrubbed.lower():
-                scrubbed = re.sub(re.escape(email), DETAILS_MASK, scrubbed, flags=re.IGNORECASE)
+        if _may_hold_detail(value):
+            found = {detail for _, detail in contact_details(value, self.stored_phones)}
+            for detail in sorted(found, key=len, reverse=True):
+                scrubbed = re.sub(_START + re.escape(detail) + _END, DETAILS_MASK, scrubbed)
         lowered = scrubbed.lower()
+        for email in self.stored_emails:
+            if email in lowered:
+                scrubbed = re.sub(re.escape(email), DETAILS_MASK, scrubbed, flags=re.IGNORECASE)
         # A name is looked for only where its last word is: most text names nobody.
-        present = tuple(n for n in names if n.split()[-1].lower().rstrip(".,") in lowered)
+        present = tuple(n for n in names if _last_word(n) in lowered)
         if present:
             scrubbed = _names_pattern(present).sub(NAME_MASK, scrubbed)
         if scrubbed != value:
@@ -213,12 +226,10 @@ class Scrubber:
         """Whether anything in ``value`` could be masked: an @, a run of seven digits that
         is not a date, a vanity number's hint, a name's last word."""
         flat = orjson.dumps(value, default=str).decode()
-        if "@" in flat or _VANITY_HINT.search(flat):
-            return True
-        if any(not _DATE.fullmatch(c.group(0)) for c in _CLUSTER.finditer(flat)):
+        if _may_hold_detail(flat):
             return True
         lowered = flat.lower()
-        return any(n.split()[-1].lower().rstrip(".,") in lowered for n in names)
+        return any(_last_word(n) in lowered for n in names)
 
     def leaks(self, published: str) -> set[str]:
         """The kinds of contact detail ("email", "phone") still in published text, read as a
