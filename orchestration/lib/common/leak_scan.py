@@ -20,12 +20,10 @@ from orchestration.lib.common.privacy import Scrubber
 BATCH = 2_000
 
 
-def leaked(
-    root: Path, scrubber: Scrubber, workers: int | None = None, files: Iterable[str] | None = None
-) -> dict[str, list[str]]:
-    """Each file under ``root`` (or each of ``files``, relative to it) that holds a contact
-    detail, with the kinds found ("email", "phone")."""
-    names = sorted(_files(root) if files is None else files)
+def leaked(root: Path, scrubber: Scrubber, workers: int | None = None) -> dict[str, list[str]]:
+    """Each file under ``root`` that holds a contact detail, with the kinds found
+    ("email", "phone")."""
+    names = sorted(_files(root))
     batches = [names[start : start + BATCH] for start in range(0, len(names), BATCH)]
     workers = min(workers or os.cpu_count() or 1, len(batches))
     if workers <= 1:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -68,7 +68,7 @@ NOT_A_PERSON = re.compile(
     re.IGNORECASE,
 )
 TITLES = re.compile(
-    r"\b(dr|prof|professor|mr|mrs|ms|md|phd|mph|msc|ms|rn|bsn|do|mba|frcp|frcpc|dphil|"
+    r"\b(dr|prof|professor|mr|mrs|ms|md|phd|mph|msc|rn|bsn|do|mba|frcp|frcpc|dphil|"
     r"pharmd|mbbs|ma|ba|bs|np|pa|jr|sr)\b\.?",
     re.IGNORECASE,
 )
@@ -175,7 +175,6 @@ class Scrubber:
     stored_phones: frozenset[str] = frozenset()
     # Stored emails the pattern would not find ("name at host"); the rest it finds.
     stored_emails: frozenset[str] = frozenset()
-    masked: int = field(default=0, compare=False)
 
     @classmethod
     def of(cls, details: Iterable[str | None]) -> Scrubber:
@@ -205,8 +204,6 @@ class Scrubber:
         present = tuple(n for n in names if _last_word(n) in lowered)
         if present:
             scrubbed = _names_pattern(present).sub(NAME_MASK, scrubbed)
-        if scrubbed != value:
-            self.masked += 1
         return scrubbed
 
     def value(self, value: Any, names: Iterable[str] = ()) -> Any:
@@ -214,12 +211,15 @@ class Scrubber:
         names = tuple(names)
         if isinstance(value, dict | list) and not self._may_hold(value, names):
             return value  # the usual case, found with one look at the whole document
+        return self._walk(value, names)
+
+    def _walk(self, value: Any, names: tuple[str, ...]) -> Any:
         if isinstance(value, str):
             return self.text(value, names)
         if isinstance(value, dict):
-            return {key: self.value(item, names) for key, item in value.items()}
+            return {key: self._walk(item, names) for key, item in value.items()}
         if isinstance(value, list | tuple):
-            return [self.value(item, names) for item in value]
+            return [self._walk(item, names) for item in value]
         return value
 
     def _may_hold(self, value: dict | list, names: tuple[str, ...]) -> bool:

@@ -63,8 +63,9 @@ def classified_chunks(
 def classify_all(records: Iterable[RawRecord], as_of: date | None, load_date: date) -> Chunk:
     studies: list[Study] = []
     rejected: list[Rejected] = []
+    limit = settings().max_record_bytes
     for raw in records:
-        item = classify(raw, as_of, load_date)
+        item = classify(raw, as_of, load_date, limit)
         (studies if isinstance(item, Study) else rejected).append(item)
     return studies, rejected
 

@@ -64,15 +64,6 @@ def parsed_record(source: str, position: str, item: Any) -> RawRecord:
     return RawRecord(source, position, text, parsed=item)
 
 
-def _limited(source: str, position: str, data: bytes) -> RawRecord:
-    """A record as read, unless it is larger than ``TRIALWATCH_MAX_RECORD_BYTES``."""
-    limit = settings().max_record_bytes
-    if len(data) > limit:
-        problem = f"record of {len(data):,} bytes is over the limit of {limit:,}"
-        return RawRecord(source, position, data[:1024], problem=problem)
-    return RawRecord(source, position, data)
-
-
 def read_dump(source: str | Path) -> Iterator[RawRecord]:
     """Yield every record of a dump file or folder, in a stable order."""
     path = Path(source)
@@ -202,7 +193,7 @@ def _read_lines(stream: IO[bytes], label: str) -> Iterator[RawRecord]:
     for number, line in enumerate(stream, start=1):
         line = line.strip()
         if line:
-            yield _limited(label, f"line {number}", line)
+            yield RawRecord(label, f"line {number}", line)
 
 
 def _read_array(stream: IO[bytes], label: str) -> Iterator[RawRecord]:
@@ -225,7 +216,7 @@ def _read_document(data: bytes, label: str, top_level: bool) -> Iterator[RawReco
             return
         if top_level:
             raise DumpError(f"cannot read {label}: not JSON ({exc})") from exc
-        yield _limited(label, "", data)
+        yield RawRecord(label, "", data)
         return
     if isinstance(document, dict) and isinstance(document.get("studies"), list):
         for index, study in enumerate(document["studies"]):
@@ -234,8 +225,7 @@ def _read_document(data: bytes, label: str, top_level: bool) -> Iterator[RawReco
         for index, item in enumerate(document):
             yield parsed_record(label, f"item {index}", item)
     else:
-        record = _limited(label, "", data)
-        yield record if record.problem else RawRecord(label, "", data, parsed=document)
+        yield RawRecord(label, "", data, parsed=document)
 
 
 def _parses(line: bytes) -> bool:

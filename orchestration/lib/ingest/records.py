@@ -43,12 +43,21 @@ class Rejected:
     raw_hash: str
 
 
-def classify(raw: RawRecord, as_of: date | None, load_date: date) -> Study | Rejected:
-    """Validate one record; ``as_of`` (a date given for the whole dump) wins over its own stamp."""
+def classify(
+    raw: RawRecord, as_of: date | None, load_date: date, max_bytes: int | None = None
+) -> Study | Rejected:
+    """Validate one record; ``as_of`` (a date given for the whole dump) wins over its own stamp.
+
+    ``max_bytes`` is ``TRIALWATCH_MAX_RECORD_BYTES`` unless given (a caller classifying
+    many records reads the setting once).
+    """
     if raw.problem:
         return _reject(raw, raw.problem)
-    if len(raw.text) > settings().max_record_bytes:
-        return _reject(raw, f"record of {len(raw.text):,} bytes is over the limit")
+    limit = settings().max_record_bytes if max_bytes is None else max_bytes
+    if len(raw.text) > limit:
+        # Quarantined with its first kilobyte: a record over the limit is not kept whole.
+        reason = f"record of {len(raw.text):,} bytes is over the limit of {limit:,}"
+        return _reject(RawRecord(raw.source, raw.position, raw.text[:1024]), reason)
     try:
         record = orjson.loads(raw.text) if raw.parsed is NOT_PARSED else raw.parsed
     except orjson.JSONDecodeError as exc:

@@ -40,12 +40,8 @@ def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
             target = inside(folder, f"{audience}/{table}.parquet")
             partial = target.with_name(f".{table}.parquet.tmp")
             target.parent.mkdir(parents=True, exist_ok=True)
-            # Table names come from the catalog, not from input; quoted all the same.
             if audience == ANALYSTS:
-                con.execute(
-                    f"copy main.\"{table}\" to '{partial}' (format parquet, compression zstd)"
-                )
-                (counts[table],) = con.execute(f'select count(*) from main."{table}"').fetchone()
+                counts[table] = _copy(con, table, partial)
             else:
                 counts[table] = _write_scrubbed(con, table, partial, scrubber, names)
             os.replace(partial, target)
