@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install system-run system-test manifest run test lint format dev site docs dashboard notebooks emulator bench clean
+.PHONY: help install system-run system-test manifest run test lint format dev sql site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -43,7 +43,8 @@ system-run:
 		|| echo "Going on without Chromium: the weekly report is written without its PDF." >&2
 
 system-test:
-	@.ci/system-packages chromium:chromium pdftoppm:poppler-utils tesseract:tesseract-ocr
+	@.ci/system-packages chromium:chromium pdftoppm:poppler-utils tesseract:tesseract-ocr \
+		pg_ctlcluster:postgresql
 
 manifest: install  ## parse the dbt project (the manifest Dagster loads)
 	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
@@ -68,6 +69,9 @@ format: install  ## fix what ruff and sqlfluff can fix
 dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, check and schedule
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
+sql: install  ## the DuckDB shell on the published warehouse (the lake, read-only); pipe SQL in or type it
+	@init=$$($(BIN)/python -m orchestration.lib.common.lake) && exec $(BIN)/duckdb -init "$$init"
+
 site: install  ## serve the static site (data/site, built by `make run`) on http://127.0.0.1:8000
 	@test -f data/site/index.html || { echo "No site yet: run 'make run' first." >&2; exit 1; }
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory data/site 8000
@@ -80,8 +84,7 @@ docs: manifest  ## dbt docs for the last build (run `make run` first) on http://
 		&& ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
 
 dashboard: install  ## the recruiting-trends dashboard (notebooks/trends.py) on http://127.0.0.1:DASHBOARD_PORT
-	@test -f $${TRIALWATCH_WAREHOUSE:-$${TRIALWATCH_DATA_DIR:-data}/warehouse.duckdb} \
-		|| { echo "No warehouse yet: run 'make run' first." >&2; exit 1; }
+	@$(BIN)/python -m orchestration.lib.common.lake >/dev/null
 	$(BIN)/marimo run notebooks/trends.py --host 127.0.0.1 --port $(DASHBOARD_PORT) --headless --no-token
 
 notebooks: install  ## edit the notebooks (trends, explorer, quality) in marimo
@@ -95,5 +98,5 @@ bench: manifest  ## time each stage of a full load of STUDIES= and a daily updat
 	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) $(if $(RECORD),--record)
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
-	rm -rf $(VENV) data/landing.duckdb data/warehouse.duckdb data/.build data/dagster data/site \
+	rm -rf $(VENV) data/landing.duckdb data/lake data/.build data/dagster data/site \
 		data/site-builds data/exports data/cache dbt_project/target

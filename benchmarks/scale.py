@@ -156,7 +156,8 @@ def sizes(data_dir: Path) -> dict[str, int]:
 
     return {
         "landing": du(data_dir / "landing.duckdb"),
-        "warehouse": du(data_dir / "warehouse.duckdb"),
+        "lake": du(data_dir / "lake"),
+        "build": du(data_dir / ".build" / "warehouse.duckdb"),
         "site": du(data_dir / "site"),
     }
 
@@ -191,8 +192,9 @@ def report(args: argparse.Namespace, generated: float, full: Run, daily: Run, di
         "",
         f"Steps with the highest memory, full load / daily update: {heaviest_steps(full, daily)}.",
         "",
-        f"On disk after both: landing {disk['landing'] / 2**20:,.0f} MB, warehouse"
-        f" {disk['warehouse'] / 2**20:,.0f} MB, site {disk['site'] / 2**20:,.0f} MB.",
+        f"On disk after both: landing {disk['landing'] / 2**20:,.0f} MB, lake (both"
+        f" snapshots) {disk['lake'] / 2**20:,.0f} MB, dbt build {disk['build'] / 2**20:,.0f} MB,"
+        f" site {disk['site'] / 2**20:,.0f} MB.",
         f"<!-- /bench:{args.studies} -->",
     ]
     return "\n".join(lines)

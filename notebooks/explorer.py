@@ -1,5 +1,5 @@
 # Trial and site explorer: find a trial or a site, see every version and change.
-# Opens the published warehouse read-only; edit with `make notebooks`.
+# Opens the published warehouse (the lake) read-only; edit with `make notebooks`.
 import marimo
 
 __generated_with = "0.25.2"
@@ -8,17 +8,16 @@ app = marimo.App(width="medium", app_title="trialwatch · trial and site explore
 
 @app.cell
 def _():
-    import duckdb
     import marimo as mo
 
-    from orchestration.lib.common.settings import settings
+    from orchestration.lib.common.lake import open_lake
 
-    return duckdb, mo, settings
+    return mo, open_lake
 
 
 @app.cell
-def _(duckdb, settings):
-    con = duckdb.connect(str(settings().warehouse), read_only=True)
+def _(open_lake):
+    con = open_lake()
     return (con,)
 
 

@@ -1,5 +1,5 @@
 # Data quality: what the loads quarantined or flagged, and which statuses are stale.
-# Opens the published warehouse read-only; edit with `make notebooks`.
+# Opens the published warehouse (the lake) read-only; edit with `make notebooks`.
 import marimo
 
 __generated_with = "0.25.2"
@@ -9,17 +9,16 @@ app = marimo.App(width="medium", app_title="trialwatch · data quality")
 @app.cell
 def _():
     import altair as alt
-    import duckdb
     import marimo as mo
 
-    from orchestration.lib.common.settings import settings
+    from orchestration.lib.common.lake import open_lake
 
-    return alt, duckdb, mo, settings
+    return alt, mo, open_lake
 
 
 @app.cell
-def _(duckdb, settings):
-    con = duckdb.connect(str(settings().warehouse), read_only=True)
+def _(open_lake):
+    con = open_lake()
     return (con,)
 
 

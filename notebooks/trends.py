@@ -1,5 +1,5 @@
 # Recruiting trends: a marimo notebook that is also the dashboard (`make dashboard`).
-# Edit it with `make notebooks`; it opens the published warehouse read-only.
+# Edit it with `make notebooks`; it opens the published warehouse (the lake) read-only.
 import marimo
 
 __generated_with = "0.25.2"
@@ -8,10 +8,9 @@ app = marimo.App(width="medium", app_title="trialwatch · recruiting trends")
 
 @app.cell
 def _():
-    import duckdb
     import marimo as mo
 
-    from orchestration.lib.common.settings import settings
+    from orchestration.lib.common.lake import open_lake
     from orchestration.lib.reports.charts import series_lines
     from orchestration.lib.reports.trend_queries import (
         TrendFilter,
@@ -23,10 +22,9 @@ def _():
 
     return (
         TrendFilter,
-        duckdb,
         filter_options,
         mo,
-        settings,
+        open_lake,
         recruiting_by_day,
         recruiting_trials,
         series_lines,
@@ -35,8 +33,8 @@ def _():
 
 
 @app.cell
-def _(duckdb, filter_options, settings):
-    con = duckdb.connect(str(settings().warehouse), read_only=True)
+def _(filter_options, open_lake):
+    con = open_lake()
     options = filter_options(con)
     return con, options
 

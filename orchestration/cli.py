@@ -15,6 +15,7 @@ from datetime import date
 import dagster as dg
 
 from orchestration.defs.jobs import run_in_progress
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
 from orchestration.lib.ingest.registry_pull import KINDS
@@ -66,13 +67,19 @@ def refuse_if_dagster_is_running(instance: dg.DagsterInstance | None) -> None:
 
 def summary() -> str:
     current = settings()
-    counts = table_counts(current.warehouse)
+    lake = Lake.of(current)
+    with lake.connect() as con:
+        counts = table_counts(con)
+        snapshot = con.execute("select max(snapshot_id) from main.runs").fetchall()[0][0]
     width = max(map(len, counts))
-    lines = [f"Warehouse published at {current.warehouse}", "Tables in schema main:"]
+    lines = [
+        f"Warehouse published as snapshot {snapshot} of the lake {lake.shown}",
+        f"(its files in {lake.data_path}). Tables in schema main:",
+    ]
     lines += [f"  {table:<{width}}  {count:>9,}" for table, count in counts.items()]
     lines += [
         f"Landing (every version ever loaded, run log, quarantine): {current.landing}",
-        f"Query it: duckdb -readonly {current.warehouse}",
+        "Query it: make sql (the DuckDB shell on the lake; earlier runs in main.runs)",
         f"Site: {current.site} (make site); exports: {current.exports}",
         f"Weekly reports: {current.reports} (one dated folder each); dashboard: make dashboard",
     ]

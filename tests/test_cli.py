@@ -9,6 +9,7 @@ import pytest
 from dagster._core.test_utils import create_run_for_test
 
 from orchestration.cli import main, refuse_if_dagster_is_running
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.run_lock import RunInProgress
 from orchestration.lib.common.settings import REPO_ROOT
 from tests.support.locks import hold_lock
@@ -25,7 +26,8 @@ def test_run_reports_the_published_warehouse(
     with data_dir(tmp_path) as current:
         assert main(["run", "--source", str(SEED), "--as-of", "2026-06-24"]) == 0
         out = capsys.readouterr().out
-        assert f"Warehouse published at {current.warehouse}" in out
+        assert "Warehouse published as snapshot 1 of the lake" in out
+        assert f"sqlite:{current.data_dir / 'lake' / 'catalog.sqlite'}" in out
         assert any(line.split() == ["trials", "1"] for line in out.splitlines())
         assert any(line.split() == ["trial_sites", "3"] for line in out.splitlines())
         assert query(current.landing, "select observed_on::varchar from raw_observations") == [
@@ -39,7 +41,7 @@ def test_run_explains_a_failure(tmp_path: Path, capsys: pytest.CaptureFixture[st
         err = capsys.readouterr().err
         assert "dump not found" in err
         assert "published warehouse is unchanged" in err
-        assert not current.warehouse.exists()
+        assert not Lake.of(current).exists()
 
 
 def test_run_is_refused_while_another_holds_the_pipeline(

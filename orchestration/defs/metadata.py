@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 
-def tables_written(path: Path, counts: dict[str, int]) -> dict[str, object]:
+def tables_written(path: Path | str, counts: dict[str, int]) -> dict[str, object]:
     """Where tables were written, and each one's row count (``rows.<table>``)."""
     return {
         "path": dg.MetadataValue.path(str(path)),

@@ -111,13 +111,13 @@ def built(corpus: dict, tmp_path_factory: pytest.TempPathFactory):
 def test_every_bad_record_is_quarantined_and_the_rest_lands(built, corpus: dict) -> None:
     current, first, second = built
     assert first.success and second.success
-    reasons = [r for (r,) in query(current.warehouse, "select reason from main.quarantine")]
+    reasons = [r for (r,) in query(current, "select reason from main.quarantine")]
     assert len(reasons) == 6  # four in the lines, one in the page, one in the zip
     assert sum("nested too deeply" in r or "written back" in r for r in reasons) == 2
     assert sum("bytes is over the limit" in r for r in reasons) == 1
     assert sum("invalid nctId" in r for r in reasons) == 2
     assert sum("zip member over the limit" in r for r in reasons) == 1
-    landed = {n for (n,) in query(current.warehouse, "select nct_id from main.trials")}
+    landed = {n for (n,) in query(current, "select nct_id from main.trials")}
     assert landed == {nct(s) for s in corpus["good"]} | {nct(corpus["good"][0])} | {
         query(current.landing, "select nct_id from raw_studies where source_file = 'page.json'")[0][
             0

@@ -76,7 +76,7 @@ def test_explorer_shows_a_trial_with_its_sites(
     }
     assert found["versions"].height == 1  # the sample is one load
     assert found["trial_sites"].height == len(listed)
-    (sites,) = query(sample_warehouse.warehouse, "select count(*) from main.sites")[0]
+    (sites,) = query(sample_warehouse, "select count(*) from main.sites")[0]
     assert found["sites"].height == min(500, sites)
 
 

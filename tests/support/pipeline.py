@@ -9,9 +9,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import Settings, environment, settings
 
-ENV_VARS = ("TRIALWATCH_DATA_DIR", "TRIALWATCH_LANDING", "TRIALWATCH_WAREHOUSE")
+ENV_VARS = ("TRIALWATCH_DATA_DIR", "TRIALWATCH_LANDING", "TRIALWATCH_LAKE", "TRIALWATCH_LAKE_DATA")
 
 
 @contextmanager
@@ -22,17 +23,28 @@ def data_dir(path: Path) -> Iterator[Settings]:
 
 
 def run_everything(
-    source: str | Path, as_of: str | None = None, pull: str = "auto"
+    source: str | Path, as_of: str | None = None, pull: str = "auto", up_to: str | None = None
 ) -> dg.ExecuteInProcessResult:
-    """Materialize the whole asset graph, as `make run` does, in the current data dir."""
+    """Materialize the whole asset graph, as `make run` does, in the current data dir; with
+    ``up_to`` (an asset's name), only that asset and what it depends on."""
     from orchestration.definitions import defs
 
     config = {"source": str(source), "as_of": as_of, "pull": pull}
+    selection = None
+    if up_to is not None:
+        graph = defs.resolve_asset_graph()
+        selection = list(dg.AssetSelection.assets(up_to).upstream().resolve(graph))
     return defs.resolve_job_def("everything").execute_in_process(
-        run_config={"ops": {"ctgov_landing": {"config": config}}}, raise_on_error=False
+        run_config={"ops": {"ctgov_landing": {"config": config}}},
+        asset_selection=selection,
+        raise_on_error=False,
     )
 
 
-def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as con:
+def query(source: Path | Settings, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of ``sql`` from a DuckDB file, or from the published lake of some settings."""
+    if isinstance(source, Settings):
+        with open_lake(source) as con:
+            return con.execute(sql, params or []).fetchall()
+    with duckdb.connect(str(source), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()

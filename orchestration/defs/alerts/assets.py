@@ -8,7 +8,7 @@ from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.alerts.events import find_events, known_conditions
 from orchestration.lib.alerts.ledger import deliver
 from orchestration.lib.alerts.subscriptions import read_subscriptions, store, stored_active
-from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.lake import Lake
 
 
 @dg.asset(
@@ -23,10 +23,10 @@ from orchestration.lib.common.duckdb_files import open_read_only
 def subscriptions(
     context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
-    warehouse = alerts.settings().warehouse
-    with open_read_only(warehouse) as con:
+    lake = Lake.of(alerts.settings())
+    with lake.connect() as con:
         trials = {n for (n,) in con.execute("select nct_id from main.trials").fetchall()}
-    conditions = known_conditions(warehouse)
+    conditions = known_conditions(lake)
     files = read_subscriptions(
         alerts.subscriptions_dir(),
         known_trial=trials.__contains__,
@@ -63,7 +63,7 @@ def alert_digests(
     transport = alerts.transport()
     report = deliver(
         alerts.ledger(),
-        find_events(current.warehouse, stored_active(alerts.ledger())),
+        find_events(Lake.of(current), stored_active(alerts.ledger())),
         transport,
         site_url=current.site_url,
         unsubscribe_url=current.unsubscribe_url,

@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.defs.metadata import tables_written
 from orchestration.defs.reports.resources import ReportsResource
 from orchestration.defs.warehouse.assets import published_warehouse
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.reports.exports import export_marts
 from orchestration.lib.reports.facts import gather, last_load
 from orchestration.lib.reports.output import previous_report, write_report
@@ -23,7 +24,7 @@ def parquet_exports(
     context: dg.AssetExecutionContext, reports: ReportsResource
 ) -> dg.MaterializeResult:
     current = reports.settings()
-    counts = export_marts(current.warehouse, current.exports)
+    counts = export_marts(Lake.of(current), current.exports)
     context.log.info(f"exported {len(counts)} tables to {current.exports}")
     return dg.MaterializeResult(metadata=tables_written(current.exports, counts))
 
@@ -43,9 +44,9 @@ def weekly_report(
     context: dg.AssetExecutionContext, reports: ReportsResource
 ) -> dg.MaterializeResult:
     current = reports.settings()
-    warehouse = current.warehouse
-    as_of = last_load(warehouse)
-    facts = gather(warehouse, as_of, previous_report(current.reports, as_of))
+    lake = Lake.of(current)
+    as_of = last_load(lake)
+    facts = gather(lake, as_of, previous_report(current.reports, as_of))
     chromium = reports.chromium_path()
     if chromium is None:
         context.log.warning(

@@ -5,7 +5,7 @@ import dagster as dg
 
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
-from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import warehouse_scrubber
 from orchestration.lib.site.builds import SiteBuilds, problems
 from orchestration.lib.site.feed import trial_documents
@@ -31,7 +31,7 @@ def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mater
     current = site.settings()
     build = SiteBuilds(current.site).build(context.run.run_id)
     output = SiteOutput(build)
-    trials, conditions = write_feed(trial_documents(current.warehouse, site.writer()), output)
+    trials, conditions = write_feed(trial_documents(Lake.of(current), site.writer()), output)
     context.log.info(
         f"feed: {trials} trials, {conditions} conditions in {build}; {_written(output)}"
     )
@@ -76,7 +76,7 @@ def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.
     current = site.settings()
     builds = SiteBuilds(current.site)
     build = builds.build(context.run.run_id)
-    with open_read_only(current.warehouse) as con:
+    with Lake.of(current).connect() as con:
         scrubber = warehouse_scrubber(con)
     found = problems(build, scrubber)
     if found:

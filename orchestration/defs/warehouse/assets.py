@@ -56,13 +56,62 @@ def warehouse_models(
 @dg.asset(
     deps=warehouse_models.keys,
     group_name="warehouse",
-    kinds={"duckdb"},
-    description="The last complete build, published atomically where analysts open it.",
+    kinds={"ducklake"},
+    description=(
+        "The last complete build, published into the lake as one snapshot (a reader sees"
+        " the previous run or this one, never half), recorded in main.runs."
+    ),
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    counts = warehouse.publish()
-    published = warehouse.settings().warehouse
-    context.log.info(f"published {published}")
-    return dg.MaterializeResult(metadata=tables_written(published, counts))
+    published, counts = warehouse.publish(context.run.run_id)
+    lake = warehouse.open_lake()
+    context.log.info(
+        f"published snapshot {published.snapshot_id} of {lake.shown};"
+        f" tables changed: {', '.join(published.tables_changed) or 'none'}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            **tables_written(lake.shown, counts),
+            "snapshot_id": published.snapshot_id,
+            "rows_deleted": sum(deleted for deleted, _ in published.changes.values()),
+            "rows_inserted": sum(inserted for _, inserted in published.changes.values()),
+        }
+    )
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="warehouse",
+    kinds={"ducklake"},
+    tags={"cadence": "weekly"},
+    description=(
+        "The lake's upkeep: small files merged (no snapshot dropped); snapshots expired only"
+        " past TRIALWATCH_LAKE_RETENTION_DAYS, when an operator sets one."
+    ),
+)
+def lake_maintenance(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    done = warehouse.maintain()
+    context.log.info(f"lake files {done.files_before} -> {done.files_after}")
+    return dg.MaterializeResult(
+        metadata={
+            "files_before": done.files_before,
+            "files_after": done.files_after,
+            "snapshots_expired": done.snapshots_expired,
+            "files_deleted": done.files_deleted,
+        }
+    )
+
+
+lake_maintenance_job = dg.define_asset_job(
+    "maintain_lake", selection=[lake_maintenance], description="Compact the lake's files."
+)
+lake_maintenance_schedule = dg.ScheduleDefinition(
+    job=lake_maintenance_job,
+    cron_schedule="0 6 * * 0",  # Sundays, after the weekly reconcile
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

@@ -1,11 +1,14 @@
-"""The warehouse as a Dagster resource: where dbt builds it and where analysts open it."""
+"""The warehouse as a Dagster resource: where dbt builds it and the lake it is published to."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.settings import environment
-from orchestration.lib.warehouse.publish import publish, table_counts
+from orchestration.lib.warehouse.maintenance import Maintained, maintain
+from orchestration.lib.warehouse.publish import Published, publish, table_counts
 
 # Tables dbt needs to build from but analysts do not get: every staging table reads
 # its module from this one, which holds each landed record's JSON again.
@@ -13,9 +16,12 @@ UNPUBLISHED = ("staging.stg_ctgov__study_modules",)
 
 
 class WarehouseResource(SettingsResource):
-    """The DuckDB warehouse: built in ``<warehouse dir>/.build``, published by atomic rename."""
+    """The DuckDB build in ``<data dir>/.build``, published into the lake as one snapshot."""
 
     dbt_memory: str | None = setting("dbt_memory")
+    lake: str | None = setting("lake")
+    lake_data: str | None = setting("lake_data")
+    lake_retention_days: int | None = setting("lake_retention_days")
 
     @contextmanager
     def dbt_environment(self) -> Iterator[None]:
@@ -30,7 +36,16 @@ class WarehouseResource(SettingsResource):
         with environment(current.dbt_env()):
             yield
 
-    def publish(self) -> dict[str, int]:
-        current = self.settings()
-        publish(current.build_warehouse, current.warehouse, leave_out=UNPUBLISHED)
-        return table_counts(current.warehouse)
+    def open_lake(self) -> Lake:
+        return Lake.of(self.settings())
+
+    def publish(self, run_id: str) -> tuple[Published, dict[str, int]]:
+        """Publish the build as one snapshot; return it and the row counts of ``main``."""
+        lake = self.open_lake()
+        published = publish(self.settings().build_warehouse, lake, run_id, UNPUBLISHED)
+        with lake.connect() as con:
+            return published, table_counts(con)
+
+    def maintain(self) -> Maintained:
+        days = self.settings().lake_retention_days
+        return maintain(self.open_lake(), None if days is None else timedelta(days=days))

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from orchestration.lib.alerts.subscriptions import Subscription
-from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import people, warehouse_scrubber
 
 
@@ -28,9 +27,9 @@ class Event:
     text: str
 
 
-def find_events(warehouse: Path, subscriptions: list[Subscription]) -> list[Event]:
+def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
     """Every event for each subscription, its words through the privacy scrubber."""
-    with open_read_only(warehouse) as con:
+    with lake.connect() as con:
         titles = dict(con.execute("select nct_id, brief_title from main.trials").fetchall())
         first_seen = dict(con.execute("select nct_id, first_seen from main.trials").fetchall())
         scrubber = warehouse_scrubber(con)
@@ -100,9 +99,9 @@ CONDITION_TRIALS = """
 """
 
 
-def known_conditions(warehouse: Path) -> set[str]:
+def known_conditions(lake: Lake) -> set[str]:
     """Every condition a sign-up may name, in lower case: MeSH terms and registrant wordings."""
-    with open_read_only(warehouse) as con:
+    with lake.connect() as con:
         rows = con.execute(
             "select lower(mesh_term) from main.conditions"
             " union select lower(trim(condition_name)) from main.trial_conditions"

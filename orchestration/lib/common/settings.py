@@ -67,9 +67,29 @@ class Settings(BaseModel):
         json_schema_extra={"shown": "`data/`"},
     )
     # Filled in from data_dir when unset (see _derive_paths).
-    warehouse: Path = _derived(
-        "`$TRIALWATCH_DATA_DIR/warehouse.duckdb`",
-        "the published warehouse (its build goes in `.build/` beside it)",
+    lake: str | None = Field(
+        default=None,
+        description=(
+            "the published warehouse's DuckLake catalog: `sqlite:<file>` or"
+            " `postgres:dbname=... host=...`"
+        ),
+        json_schema_extra={"shown": "`sqlite:$TRIALWATCH_DATA_DIR/lake/catalog.sqlite`"},
+    )
+    lake_data: str | None = Field(
+        default=None,
+        description=(
+            "where the lake's Parquet files go: a folder or `s3://bucket/prefix` (keys from"
+            " the usual `AWS_*` variables, `AWS_ENDPOINT_URL` included)"
+        ),
+        json_schema_extra={"shown": "`$TRIALWATCH_DATA_DIR/lake/files/`"},
+    )
+    lake_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "snapshots older than this many days are expired by the weekly maintenance"
+            " (unset: every snapshot is kept)"
+        ),
     )
     landing: Path = _derived(
         "`$TRIALWATCH_DATA_DIR/landing.duckdb`", "the raw landing: every version ever loaded"
@@ -194,6 +214,18 @@ class Settings(BaseModel):
             raise ValueError("must be a size such as 512MB or 2GB")
         return size.replace(" ", "")
 
+    @field_validator("lake")
+    @classmethod
+    def _lake_catalog(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        value = value.strip().removeprefix("ducklake:")
+        if not value.startswith(("sqlite:", "postgres:")):
+            raise ValueError("must be a DuckLake catalog: sqlite:<file> or postgres:<connection>")
+        if value.startswith("sqlite:"):
+            value = "sqlite:" + os.path.abspath(value.removeprefix("sqlite:"))
+        return value
+
     @field_validator("registry_url", "site_url", "unsubscribe_url", "llm_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -216,7 +248,6 @@ class Settings(BaseModel):
         data = Path(os.path.abspath(self.data_dir))
         derived = {
             "data_dir": data,
-            "warehouse": self.warehouse or data / "warehouse.duckdb",
             "landing": self.landing or data / "landing.duckdb",
             "site_dir": self.site_dir or data / "site",
         }
@@ -231,13 +262,26 @@ class Settings(BaseModel):
         return self.site_dir
 
     @property
+    def lake_catalog(self) -> str:
+        """The DuckLake catalog, as ``ATTACH 'ducklake:<this>'`` takes it."""
+        return self.lake or f"sqlite:{self.data_dir / 'lake' / 'catalog.sqlite'}"
+
+    @property
+    def lake_data_path(self) -> str:
+        """The lake's data path, ending in ``/``."""
+        path = self.lake_data or str(self.data_dir / "lake" / "files")
+        if not path.startswith("s3://"):
+            path = os.path.abspath(path)
+        return path.rstrip("/") + "/"
+
+    @property
     def build_dir(self) -> Path:
-        # Beside the published file, so that publishing is a rename on one filesystem.
-        return self.warehouse.parent / ".build"
+        """dbt's private build file and its spill space."""
+        return self.data_dir / ".build"
 
     @property
     def build_warehouse(self) -> Path:
-        return self.build_dir / self.warehouse.name
+        return self.build_dir / "warehouse.duckdb"
 
     @property
     def cache(self) -> Path:

@@ -15,7 +15,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.lib.common.duckdb_files import base_tables, open_read_only
+from orchestration.lib.common.duckdb_files import base_tables
+from orchestration.lib.common.lake import Lake, cursor
 from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
 from orchestration.lib.common.safe_names import inside
 
@@ -24,7 +25,7 @@ ANALYSTS_ONLY = frozenset({"contacts", "quarantine"})
 BATCH_ROWS = 50_000
 
 
-def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
+def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
     """Write each table of schema main as ``<audience>/<table>.parquet``; return row counts.
 
     Each file is written beside its final name and renamed over it, so a reader never
@@ -32,7 +33,7 @@ def export_marts(warehouse: Path, folder: Path) -> dict[str, int]:
     """
     counts: dict[str, int] = {}
     written: set[Path] = set()
-    with open_read_only(warehouse) as con:
+    with lake.connect() as con:
         scrubber = warehouse_scrubber(con)
         names = people(con, "NCT00000000", "NCT99999999")
         for table in base_tables(con):
@@ -66,7 +67,7 @@ def _write_scrubbed(
     names: dict[str, tuple[str, ...]],
 ) -> int:
     """Write ``table`` with every text column scrubbed, a batch of rows at a time."""
-    reader = con.cursor().sql(f'select * from main."{table}"').to_arrow_reader(BATCH_ROWS)
+    reader = cursor(con).sql(f'select * from main."{table}"').to_arrow_reader(BATCH_ROWS)
     rows = 0
     with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
         for batch in reader:

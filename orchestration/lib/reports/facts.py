@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from orchestration.lib.common.duckdb_files import open_read_only
 from orchestration.lib.common.labels import label
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import people, warehouse_scrubber
 from orchestration.lib.common.query_rows import rows
 from orchestration.lib.reports.trend_queries import watched_days
@@ -44,20 +43,18 @@ class ReportFacts:
     quality: dict[str, Any]
 
 
-def last_load(warehouse: Path) -> date:
-    with open_read_only(warehouse) as con:
+def last_load(lake: Lake) -> date:
+    with lake.connect() as con:
         _, day = watched_days(con)
     if day is None:
-        raise ValueError(f"{warehouse} holds no trials: nothing to report on")
+        raise ValueError(f"the lake at {lake.shown} holds no trials: nothing to report on")
     return day
 
 
-def gather(
-    warehouse: Path, as_of: date, previous: tuple[date, dict[str, int]] | None
-) -> ReportFacts:
+def gather(lake: Lake, as_of: date, previous: tuple[date, dict[str, int]] | None) -> ReportFacts:
     """Everything the report shows for ``as_of``, given the previous report's date and headline."""
     since = previous[0] if previous else as_of - timedelta(days=7)
-    with open_read_only(warehouse) as con:
+    with lake.connect() as con:
         headline = rows(
             con,
             """

@@ -15,14 +15,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import orjson
 
-from orchestration.lib.common.duckdb_files import open_read_only
 from orchestration.lib.common.labels import day_label, label
+from orchestration.lib.common.lake import Lake, cursor
 from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
 from orchestration.lib.common.query_rows import stream_rows
 from orchestration.lib.common.safe_names import is_mesh_id
@@ -102,7 +101,7 @@ def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
 
 
 def trial_documents(
-    warehouse: Path, writer: Writer, per_read: int = TRIALS_PER_READ
+    lake: Lake, writer: Writer, per_read: int = TRIALS_PER_READ
 ) -> Iterator[dict[str, Any]]:
     """Each trial's document, in ``nct_id`` order, from the published warehouse.
 
@@ -110,7 +109,7 @@ def trial_documents(
     in ``nct_id`` order and walked in step with the trials: memory holds one batch's
     sorted rows, not the registry's sites and changes.
     """
-    with open_read_only(warehouse) as con:
+    with lake.connect() as con:
         scrubber = warehouse_scrubber(con)
         for first, last in con.execute(ID_RANGES, {"size": per_read}).fetchall():
             ids = {"first": first, "last": last}
@@ -128,7 +127,7 @@ def _batch_documents(
     sites = _AlignedRows(con, SITES, ids)
     contact_roles = _AlignedRows(con, CENTRAL_CONTACT_ROLES, ids)
     changes = _AlignedRows(con, CHANGES, ids)
-    for trial in stream_rows(con.cursor(), TRIALS, ids):
+    for trial in stream_rows(cursor(con), TRIALS, ids):
         nct_id = trial["nct_id"]
         facts = {
             **trial,
@@ -296,7 +295,7 @@ class _AlignedRows:
     def __init__(
         self, con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, str]
     ) -> None:
-        self._rows = stream_rows(con.cursor(), sql, parameters)
+        self._rows = stream_rows(cursor(con), sql, parameters)
         self._next = next(self._rows, None)
 
     def of(self, nct_id: str) -> list[dict[str, Any]]:

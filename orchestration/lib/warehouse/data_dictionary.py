@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.lib.warehouse.publish import RUNS, RUNS_COLUMNS, RUNS_DESCRIPTION
 
 DICTIONARY = REPO_ROOT / "docs" / "data-dictionary.md"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -31,9 +32,9 @@ def render(manifest: dict[str, Any]) -> str:
     lines = [
         "# Data dictionary",
         "",
-        "Every table analysts query in `data/warehouse.duckdb` (schema `main`), and every",
-        "column, generated from the dbt project by",
-        "`python -m orchestration.lib.warehouse.data_dictionary`.",
+        "Every table analysts query in the published warehouse, the lake (`make sql`;",
+        "schema `main`), and every column, generated from the dbt project and the publish",
+        "step by `python -m orchestration.lib.warehouse.data_dictionary`.",
         "Parquet copies of the same tables are in `data/exports/`.",
     ]
     folder = None
@@ -54,6 +55,9 @@ def render(manifest: dict[str, Any]) -> str:
         for column in node["columns"].values():
             text = " ".join(column["description"].split()).replace("|", "\\|")
             lines.append(f"| `{column['name']}` | {column['data_type']} | {text} |")
+    lines += ["", "## lake", "", f"### `{RUNS}`", "", RUNS_DESCRIPTION, ""]
+    lines += ["| column | type | description |", "| --- | --- | --- |"]
+    lines += [f"| `{name}` | {kind} | {text} |" for name, kind, text in RUNS_COLUMNS]
     return "\n".join(lines) + "\n"
 
 

@@ -1,69 +1,222 @@
-"""Publish a finished build as the warehouse analysts open, atomically.
+"""Publish a finished build into the lake: each run one snapshot, written in one transaction.
 
-The build file is the working copy dbt writes into; it keeps the free blocks of every
-table dbt dropped and rebuilt, a third of the file or more. Publishing writes a fresh,
-compact copy beside the published file, table by table, and renames it over the
-published one: a reader that has the old file open keeps reading the old build, a new
-reader gets the new one, and nobody ever sees a half-written file.
+dbt builds in its private file; publishing makes the lake's tables equal to the build's,
+table by table, inside one transaction, and records the run in ``main.runs``. Readers
+in other processes go on reading the previous snapshot until the commit, then the new
+one, never a mixture; a run that fails before the commit leaves the lake as it was.
+
+A table is brought level with its build by its difference, not by a copy: the rows the
+lake holds that the build no longer has are deleted, the build's rows the lake lacks
+are inserted. A snapshot then holds what the run changed, ``table_changes`` between two
+snapshots lists it, and the files a run adds grow with the change. A table whose columns
+changed is replaced whole. Each table is levelled on its own (:func:`_level`), so that a
+build which knows the keys it touched can narrow the comparison to them.
 """
 
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.common.duckdb_files import base_tables, memory_limit, open_read_only
+from orchestration.lib.common.lake import NAME, Lake, sql_literal
+
+RUNS = "runs"  # in schema main: one row per published snapshot
+# Its columns: name, type, and what the data dictionary says of each.
+RUNS_COLUMNS = [
+    ("snapshot_id", "bigint", "the snapshot this run published: `AT (VERSION => snapshot_id)`"),
+    ("run_id", "varchar", "the Dagster run that published it"),
+    ("published_at", "timestamp with time zone", "when the snapshot was committed"),
+    (
+        "load_dates",
+        "date[]",
+        "the dates of the loads this run brought in (a dump's as-of date, else its load day)",
+    ),
+    ("batch_ids", "varchar[]", "those loads' batches (`load_batches.batch_id`)"),
+    ("sources", "varchar[]", "the dumps or registry pulls they read"),
+    ("records_read", "bigint", "records those loads read"),
+    ("versions_new", "bigint", "new versions of trials those loads landed"),
+    ("quarantined", "bigint", "records those loads quarantined"),
+    ("tables_changed", "varchar[]", "the tables (`schema.table`) in which this run changed rows"),
+]
+RUNS_DESCRIPTION = (
+    "One row per run that published: the lake's snapshot it committed and what it loaded."
+    " Every table reads as it was after that run with `AT (VERSION => snapshot_id)`."
+)
 
 
-def publish(build: Path, published: Path, leave_out: Iterable[str] = ()) -> None:
-    """Copy ``build`` to ``published`` without its free blocks or the tables in ``leave_out``.
+@dataclass
+class Published:
+    """What one publish did: its snapshot, and the rows it deleted and inserted per table."""
 
-    ``leave_out`` names tables as ``schema.table``: working tables dbt needs that
-    analysts do not, and that would only make every published copy bigger.
-    """
+    snapshot_id: int
+    changes: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def tables_changed(self) -> list[str]:
+        return sorted(
+            name for name, (deleted, inserted) in self.changes.items() if deleted or inserted
+        )
+
+
+def publish(
+    build: Path,
+    lake: Lake,
+    run_id: str,
+    leave_out: Iterable[str] = (),
+) -> Published:
+    """Make the lake equal the build (but ``leave_out``, as ``schema.table``), in one snapshot."""
     if not build.exists():
         raise FileNotFoundError(f"no build to publish at {build}")
     # Fold any write-ahead log into the build file, so that it is complete on its own.
     duckdb.connect(str(build)).close()
     if build.with_name(build.name + ".wal").exists():
         raise RuntimeError(f"{build} still has a write-ahead log; is a build still running?")
-    published.parent.mkdir(parents=True, exist_ok=True)
-    staging = published.with_name(f".{published.name}.publishing")
-    staging.unlink(missing_ok=True)
-    staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     skipped = set(leave_out)
-    spill = published.with_name(f".{published.name}.publishing.tmp")
-    with duckdb.connect(
-        config={"memory_limit": memory_limit(), "temp_directory": str(spill)}
-    ) as con:
-        con.execute("attach ? as build (read_only)", [str(build)])
-        con.execute("attach ? as target", [str(staging)])
-        # Schemas, tables (with their constraints) and macros first, then the rows.
-        con.execute("copy from database build to target (schema)")
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables()"
-            " where database_name = 'target' order by schema_name, table_name"
-        ).fetchall()
+    with lake.connect(read_only=False) as con:
+        con.execute(f"attach {sql_literal(str(build))} as build (read_only)")
+        con.execute("begin transaction")
+        # One run at a time (run_lock): the commit becomes the snapshot after this one.
+        snapshot = con.execute(f"select id + 1 from {NAME}.current_snapshot()").fetchall()[0][0]
+        published = Published(snapshot)
+        tables = [
+            (schema, table)
+            for schema, table in _tables(con, "build")
+            if f"{schema}.{table}" not in skipped
+        ]
+        new_batches = _new_batches(con)
         for schema, table in tables:
-            name = f'"{schema}"."{table}"'
-            if f"{schema}.{table}" in skipped:
-                con.execute(f"drop table target.{name}")
-            else:
-                con.execute(f"insert into target.{name} select * from build.{name}")
-        # Detaching checkpoints the copy into its file, which is then complete on its own.
-        con.execute("detach target")
-    with staging.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, published)
+            con.execute(f'create schema if not exists {NAME}."{schema}"')
+            published.changes[f"{schema}.{table}"] = _level(con, schema, table)
+        for schema, table in set(_tables(con, NAME)) - set(tables) - {("main", RUNS)}:
+            con.execute(f'drop table {NAME}."{schema}"."{table}"')
+        _copy_macros(con)
+        _record_run(con, published, run_id, new_batches)
+        con.execute(
+            f"call {NAME}.set_commit_message('trialwatch', ?, extra_info => ?)",
+            [f"run {run_id}", json.dumps({"run_id": run_id})],
+        )
+        con.execute("commit")
+    return published
 
 
-def table_counts(warehouse: Path, schema: str = "main") -> dict[str, int]:
-    """Row counts of every table in a schema of a published warehouse, opened read-only."""
-    with open_read_only(warehouse) as con:
-        return {
-            table: con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
-            for table in base_tables(con, schema)
-        }
+def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "select schema_name, table_name from duckdb_tables()"
+        " where database_name = ? order by schema_name, table_name",
+        [database],
+    ).fetchall()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> list:
+    return con.execute(
+        "select column_name, data_type from duckdb_columns()"
+        " where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+        [database, schema, table],
+    ).fetchall()
+
+
+def _level(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, int]:
+    """Make the lake's table equal the build's; return (rows deleted, rows inserted)."""
+    built, name = f'build."{schema}"."{table}"', f'{NAME}."{schema}"."{table}"'
+    columns = _columns(con, "build", schema, table)
+    if _columns(con, NAME, schema, table) != columns:
+        # New, or its columns changed: the whole table is replaced.
+        deleted = 0
+        if _columns(con, NAME, schema, table):
+            deleted = con.execute(f"select count(*) from {name}").fetchall()[0][0]
+            con.execute(f"drop table {name}")
+        con.execute(f"create table {name} as from {built}")
+        return deleted, con.execute(f"select count(*) from {name}").fetchall()[0][0]
+    # A lake row stays when the build has a row equal to it in every column (nulls equal).
+    same = " and ".join(f'lake_row."{c}" is not distinct from build_row."{c}"' for c, _ in columns)
+    deleted = con.execute(
+        f"delete from {name} where rowid in (select lake_row.rowid from {name} as lake_row"
+        f" anti join {built} as build_row on {same})"
+    ).fetchall()[0][0]
+    inserted = con.execute(
+        f"insert into {name} select * from (from {built} except all from {name})"
+    ).fetchall()[0][0]
+    return deleted, inserted
+
+
+def _copy_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The build's table macros (``trial_status_on``...), recreated when they changed, each
+    after the macros its body calls."""
+    definitions = (
+        "select schema_name, function_name, parameters, macro_definition from duckdb_functions()"
+        " where function_type = 'table_macro' and database_name = ? order by function_name"
+    )
+    found = {tuple(row[:2]): row for row in con.execute(definitions, [NAME]).fetchall()}
+    pending = {tuple(row[:2]): row for row in con.execute(definitions, ["build"]).fetchall()}
+    while pending:
+        ready = [
+            key
+            for key, (_, function, _, body) in pending.items()
+            if not any(f"{other}(" in body for _, other in pending if other != function)
+        ]
+        if not ready:
+            raise RuntimeError(f"table macros that call each other: {sorted(pending)}")
+        for key in ready:
+            schema, function, parameters, body = pending.pop(key)
+            if found.get(key) != (schema, function, parameters, body):
+                # Bound with the lake as the default database, as readers call them.
+                con.execute(
+                    f'create or replace macro {NAME}."{schema}"."{function}"'
+                    f"({', '.join(parameters)}) as table {body}"
+                )
+
+
+def _new_batches(con: duckdb.DuckDBPyConnection) -> dict:
+    """The load batches this run brings into the lake: what it loaded."""
+    if not _columns(con, NAME, "main", "load_batches"):
+        previous = "select null::varchar as batch_id where false"
+    else:
+        previous = f"select batch_id from {NAME}.main.load_batches"
+    row = con.execute(
+        f"""
+        select
+            list_sort(list(distinct coalesce(as_of, started_at::date))),
+            list(batch_id order by started_at),
+            list_sort(list(distinct dump_source)),
+            sum(records_read)::bigint, sum(versions_new)::bigint, sum(quarantined)::bigint
+        from build.main.load_batches
+        where batch_id not in ({previous})
+        """
+    ).fetchall()[0]
+    keys = ("load_dates", "batch_ids", "sources", "records_read", "versions_new", "quarantined")
+    return dict(zip(keys, row, strict=True))
+
+
+def _record_run(
+    con: duckdb.DuckDBPyConnection, published: Published, run_id: str, batches: dict
+) -> None:
+    columns = ", ".join(f"{name} {kind}" for name, kind, _ in RUNS_COLUMNS)
+    con.execute(f"create table if not exists {NAME}.main.{RUNS} ({columns})")
+    con.execute(
+        f"insert into {NAME}.main.{RUNS} values"
+        " ($snapshot, $run, now(), $load_dates, $batch_ids, $sources,"
+        " $records_read, $versions_new, $quarantined, $tables)",
+        {
+            "snapshot": published.snapshot_id,
+            "run": run_id,
+            "tables": published.tables_changed,
+            **batches,
+        },
+    )
+
+
+def table_counts(con: duckdb.DuckDBPyConnection, schema: str = "main") -> dict[str, int]:
+    """Row counts of every table in a schema of the lake's latest snapshot."""
+    tables = con.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = ?"
+        " order by table_name",
+        [NAME, schema],
+    ).fetchall()
+    return {
+        table: con.execute(f'select count(*) from {NAME}."{schema}"."{table}"').fetchall()[0][0]
+        for (table,) in tables
+    }

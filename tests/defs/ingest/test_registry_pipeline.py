@@ -22,7 +22,7 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
         assert first.success
         landing = first.asset_materializations_for_node("ctgov_landing")[0].metadata
         assert landing["pull"].value == "full" and landing["retries"].value == 2
-        assert query(current.warehouse, "select count(*) from main.trials") == [(909,)]
+        assert query(current, "select count(*) from main.trials") == [(909,)]
 
         # A day later: three trials stopped recruiting, one left the registry.
         changed = copy.deepcopy(sample_records[1:])
@@ -39,11 +39,11 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
         }
         assert all(before[n] != "SUSPENDED" for n in suspended)
         assert query(
-            current.warehouse,
+            current,
             "select nct_id, overall_status from main.trials where nct_id in (?, ?, ?) order by 1",
             suspended,
         ) == [(n, "SUSPENDED") for n in suspended]
         assert query(
-            current.warehouse,
+            current,
             "select nct_id, removed_on::varchar from main.trials where is_removed",
         ) == [(nct(sample_records[0]), "2026-06-25")]

@@ -19,16 +19,16 @@ MAIN_COLUMNS = """
 
 def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: Settings) -> None:
     exports = sample_warehouse.data_dir / "exports"
-    tables = {t for t, _ in query(sample_warehouse.warehouse, MAIN_COLUMNS)}
+    tables = {t for t, _ in query(sample_warehouse, MAIN_COLUMNS)}
     exported = {p.stem: p for p in exports.rglob("*.parquet")}
     assert set(exported) == tables
     # Personal data and raw input go to analysts only; everything else may be published.
     assert {p.stem for p in (exports / "analysts").glob("*.parquet")} == {"contacts", "quarantine"}
     for table in tables:
         frame = pl.read_parquet(exported[table])
-        [(rows,)] = query(sample_warehouse.warehouse, f'select count(*) from main."{table}"')
+        [(rows,)] = query(sample_warehouse, f'select count(*) from main."{table}"')
         assert frame.height == rows, table
-        columns = [c for t, c in query(sample_warehouse.warehouse, MAIN_COLUMNS) if t == table]
+        columns = [c for t, c in query(sample_warehouse, MAIN_COLUMNS) if t == table]
         assert frame.columns == columns, table
     trials = pl.read_parquet(exports / "public" / "trials.parquet")
     assert trials.height == 909 and trials["nct_id"].n_unique() == 909
@@ -39,7 +39,7 @@ def test_public_exports_carry_no_contact_detail(sample_warehouse: Settings) -> N
     details = {
         value.lower()
         for (value,) in query(
-            sample_warehouse.warehouse,
+            sample_warehouse,
             "select phone from main.contacts"
             " where length(regexp_replace(phone, '\\D', '', 'g')) >= 7"
             " union select email from main.contacts where email is not null",
@@ -68,5 +68,5 @@ def test_the_data_dictionary_is_current_and_names_every_mart_column(
         "run python -m orchestration.lib.warehouse.data_dictionary"
     )
     sections = {part.split("`", 1)[0]: part for part in DICTIONARY.read_text().split("### `")[1:]}
-    for table, column in query(sample_warehouse.warehouse, MAIN_COLUMNS):
+    for table, column in query(sample_warehouse, MAIN_COLUMNS):
         assert f"| `{column}` |" in sections[table], (table, column)

@@ -35,7 +35,7 @@ def test_durations_match_the_registry_dates(
         )
         expected[record["protocolSection"]["identificationModule"]["nctId"]] = (to_start, running)
     found = query(
-        sample_warehouse.warehouse,
+        sample_warehouse,
         "select nct_id, days_first_posted_to_start, days_start_to_completion"
         " from main.trial_durations",
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.reports.facts import gather
 from orchestration.lib.reports.output import render_html
@@ -137,7 +138,7 @@ def test_a_later_report_says_what_changed_since_the_last(
 ) -> None:
     series, built = dated_history
     previous = {"trials": 900, "trials_recruiting": 1, "sites_recruiting": 1}
-    facts = gather(built.warehouse, AS_OF, (DAYS[0], previous))
+    facts = gather(Lake.of(built), AS_OF, (DAYS[0], previous))
     before, after = trial_status_on(series, DAYS[0]), trial_status_on(series, AS_OF)
     moved: dict[tuple[str, str], int] = {}
     for nct_id, status in before.items():

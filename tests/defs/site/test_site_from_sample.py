@@ -20,7 +20,7 @@ from orchestration.defs.site import checks
 from orchestration.defs.site.assets import site_feed, site_pages
 from orchestration.defs.site.checks import summaries_are_plain
 from orchestration.defs.site.resources import SiteResource
-from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.privacy import DETAILS_MASK, warehouse_scrubber
 from orchestration.lib.common.settings import REPO_ROOT, Settings
 from orchestration.lib.site.builds import problems
@@ -97,7 +97,7 @@ def test_no_contact_detail_appears_anywhere(
         if path.is_file():
             text = path.read_text(errors="ignore").lower()
             assert not [n for n in needles if n in text], path
-    with open_read_only(sample_warehouse.warehouse) as con:
+    with open_lake(sample_warehouse) as con:
         scrubber = warehouse_scrubber(con)
     assert problems(sample_warehouse.site.resolve(), scrubber) == []
 

@@ -17,11 +17,11 @@ from tests.support.records import nct
 
 SEED_DUMPS = REPO_ROOT / "data" / "seed-trial"
 READER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-print(con.execute(sys.argv[2]).fetchone()[0], flush=True)
-sys.stdin.readline()
-print(con.execute(sys.argv[2]).fetchone()[0], flush=True)
+import sys
+from orchestration.lib.common.lake import open_lake
+con = open_lake()  # one connection throughout; each query sees the latest snapshot
+for line in sys.stdin:
+    print(con.execute(sys.argv[1]).fetchall()[0][0], flush=True)
 """
 
 
@@ -53,7 +53,7 @@ def test_bad_records_quarantined_good_ones_published(
     with data_dir(tmp_path) as current:
         result = run_everything(broken_dump)
         assert result.success
-        warehouse = current.warehouse
+        warehouse = current
         assert query(warehouse, "select count(*) from main.trials") == [(101,)]
         quarantined = query(
             warehouse,
@@ -92,18 +92,26 @@ def test_bad_records_quarantined_good_ones_published(
 def test_failed_run_keeps_the_last_good_warehouse_readable(
     tmp_path: Path, broken_dump: Path, sample_records: list[dict]
 ) -> None:
+    # The reader process finds the lake through the same TRIALWATCH_DATA_DIR.
     with data_dir(tmp_path) as current:
         assert run_everything(broken_dump).success
         count_sql = "select count(*) from main.trials"
-        # An analyst in another process keeps the published file open throughout.
+        # An analyst in another process keeps the lake open throughout.
         reader = subprocess.Popen(
-            [sys.executable, "-c", READER, str(current.warehouse), count_sql],
+            [sys.executable, "-c", READER, count_sql],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
+
+        def reader_count() -> str:
+            reader.stdin.write("count\n")
+            reader.stdin.flush()
+            return reader.stdout.readline().strip()
+
         try:
-            assert reader.stdout.readline().strip() == "101"
+            assert reader_count() == "101"
+            runs = query(current, "select snapshot_id, run_id from main.runs")
 
             truncated = tmp_path / "ctg-studies.json.zip"
             with zipfile.ZipFile(truncated, "w") as zf:
@@ -114,18 +122,22 @@ def test_failed_run_keeps_the_last_good_warehouse_readable(
             assert not failed.success
             failure = next(e for e in failed.all_events if e.is_step_failure)
             assert "cannot read zip" in failure.step_failure_data.error.to_string()
-            assert query(current.warehouse, count_sql) == [(101,)]
+            # The failed run published nothing: the same snapshot, the same runs.
+            assert reader_count() == "101"
+            assert query(current, "select snapshot_id, run_id from main.runs") == runs
             assert query(current.landing, "select count(*) from raw_studies") == [(101,)]
 
-            # A good run publishes while the reader still holds the old build open.
-            assert run_everything(SEED_DUMPS).success
-            reader.stdin.write("again\n")
-            reader.stdin.flush()
-            assert reader.stdout.readline().strip() == "101"
-            assert query(current.warehouse, count_sql) == [(102,)]
+            # A good run publishes one snapshot, which the open reader's next query sees.
+            good = run_everything(SEED_DUMPS)
+            assert good.success
+            assert reader_count() == "102"
+            assert query(current, count_sql) == [(102,)]
             assert query(
-                current.warehouse,
+                current,
                 "select status, count(*) from main.load_batches group by 1 order by 1",
             ) == [("failed", 1), ("succeeded", 2)]
+            assert [r for (r,) in query(current, "select run_id from main.runs order by 1")] == (
+                sorted([runs[0][1], good.run_id])
+            )
         finally:
             reader.kill()

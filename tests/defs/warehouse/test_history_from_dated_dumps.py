@@ -168,12 +168,10 @@ def test_versions_match(dated_history: tuple[Series, Settings]) -> None:
         for nct_id, days in series.items()
         for number, (day, _) in enumerate(versions_of(days), start=1)
     )
-    found = query(
-        current.warehouse, "select nct_id, version_number, valid_from from main.trial_versions"
-    )
+    found = query(current, "select nct_id, version_number, valid_from from main.trial_versions")
     assert sorted(found) == expected
     trials = query(
-        current.warehouse, "select nct_id, first_seen, last_changed, update_count from main.trials"
+        current, "select nct_id, first_seen, last_changed, update_count from main.trials"
     )
     assert sorted(trials) == sorted(
         (nct_id, runs[0][0], runs[-1][0], len(runs) - 1)
@@ -183,9 +181,9 @@ def test_versions_match(dated_history: tuple[Series, Settings]) -> None:
 
 def test_changes_match(dated_history: tuple[Series, Settings]) -> None:
     series, current = dated_history
-    sites = _site_keys(current.warehouse)
+    sites = _site_keys(current)
     rows = query(
-        current.warehouse,
+        current,
         """
         select nct_id, changed_on, field, item_key, item, site_id, old_value, new_value
         from main.trial_changes
@@ -206,9 +204,9 @@ def test_changes_match(dated_history: tuple[Series, Settings]) -> None:
 
 def test_recruiting_status_matches(dated_history: tuple[Series, Settings]) -> None:
     series, current = dated_history
-    sites = _site_keys(current.warehouse)
+    sites = _site_keys(current)
     rows = query(
-        current.warehouse,
+        current,
         "select nct_id, level, site_id, status, valid_from, valid_to from main.recruiting_status",
     )
     found = {

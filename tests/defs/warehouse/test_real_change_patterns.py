@@ -86,13 +86,11 @@ def _expected_changes(history: pl.DataFrame) -> set[tuple[str, str, str]]:
 
 def test_every_real_version_is_a_version(replayed: Settings, history: pl.DataFrame) -> None:
     versions = query(
-        replayed.warehouse,
+        replayed,
         "select nct_id, version_number, valid_from from main.trial_versions order by 1, 2",
     )
     assert versions == list(history.select("nctid", "version_number", "version_date").iter_rows())
-    trials = query(
-        replayed.warehouse, "select nct_id, first_seen, update_count from main.trials order by 1"
-    )
+    trials = query(replayed, "select nct_id, first_seen, update_count from main.trials order by 1")
     expected = history.group_by("nctid").agg(
         pl.col("version_date").min(), (pl.len() - 1).cast(pl.Int64)
     )
@@ -101,7 +99,7 @@ def test_every_real_version_is_a_version(replayed: Settings, history: pl.DataFra
 
 def test_changes_are_the_real_changes(replayed: Settings, history: pl.DataFrame) -> None:
     found = query(
-        replayed.warehouse,
+        replayed,
         "select nct_id, changed_on::varchar, field from main.trial_changes",
     )
     assert len(found) == len(set(found))
@@ -112,7 +110,7 @@ def test_status_and_enrollment_values_are_the_real_ones(
     replayed: Settings, history: pl.DataFrame
 ) -> None:
     found = query(
-        replayed.warehouse,
+        replayed,
         """
         select nct_id, changed_on, field, old_value, new_value from main.trial_changes
         where field in ('overall_status', 'enrollment_count')
@@ -137,7 +135,7 @@ def test_status_and_enrollment_values_are_the_real_ones(
 
 def test_status_runs_are_the_real_runs(replayed: Settings, history: pl.DataFrame) -> None:
     found = query(
-        replayed.warehouse,
+        replayed,
         """
         select nct_id, status, valid_from, valid_to from main.recruiting_status
         where level = 'trial' order by 1, 3
@@ -159,7 +157,7 @@ def test_status_runs_are_the_real_runs(replayed: Settings, history: pl.DataFrame
 def test_a_date_slip_reads_as_one(replayed: Settings) -> None:
     # NCT01352702's primary completion slipped from Feb 2012 to Feb 2013 on 2012-04-24.
     assert query(
-        replayed.warehouse,
+        replayed,
         """
         select sentence from main.trial_changes
         where nct_id = 'NCT01352702' and changed_on = '2012-04-24'

@@ -23,7 +23,7 @@ def _locations(study: dict) -> list[dict]:
 
 
 def _count(warehouse: Settings, table: str) -> int:
-    return query(warehouse.warehouse, f"select count(*) from main.{table}")[0][0]
+    return query(warehouse, f"select count(*) from main.{table}")[0][0]
 
 
 def test_row_counts_match_the_raw_sample(sample_warehouse: Settings, sample_records: list[dict]):
@@ -62,7 +62,7 @@ def test_row_counts_match_the_raw_sample(sample_warehouse: Settings, sample_reco
     # The figures the issue states for the sample.
     assert (actual["trials"], actual["trial_sites"]) == (909, 4810)
     with_status = query(
-        sample_warehouse.warehouse,
+        sample_warehouse,
         "select count(*) from main.trial_sites where site_status is not null",
     )[0][0]
     assert with_status == sum(1 for loc in locations if loc.get("status")) == 957
@@ -91,7 +91,7 @@ def _age(text: str | None) -> float | None:
 
 def test_trial_values_match_the_raw_sample(sample_warehouse: Settings, sample_records: list[dict]):
     rows = query(
-        sample_warehouse.warehouse,
+        sample_warehouse,
         """
         select nct_id, brief_title, overall_status, phase, enrollment_count, start_date,
             start_date_precision, completion_date, completion_date_precision,
@@ -131,7 +131,7 @@ def test_partial_dates_are_all_kept(sample_warehouse: Settings, sample_records: 
     )
     assert month_precision > 0
     assert query(
-        sample_warehouse.warehouse,
+        sample_warehouse,
         "select count(*) from main.trials where start_date_precision = 'month'",
     ) == [(month_precision,)]
 
@@ -148,21 +148,19 @@ def test_sites_are_shared_across_trials(sample_warehouse: Settings, sample_recor
     site_of = dict(
         ((nct_id, ordinal), site_id)
         for nct_id, ordinal, site_id in query(
-            sample_warehouse.warehouse, "select nct_id, ordinal, site_id from main.trial_sites"
+            sample_warehouse, "select nct_id, ordinal, site_id from main.trial_sites"
         )
     )
     shared = {key: places for key, places in listings.items() if len({n for n, _ in places}) > 1}
     assert len(shared) > 10, "the sample has facilities listed by several trials"
     for key, places in shared.items():
         assert len({site_of[place] for place in places}) == 1, key
-    trial_counts = dict(
-        query(sample_warehouse.warehouse, "select site_id, trial_count from main.sites")
-    )
+    trial_counts = dict(query(sample_warehouse, "select site_id, trial_count from main.sites"))
     for places in shared.values():
         assert trial_counts[site_of[places[0]]] >= len({n for n, _ in places})
     # Unnamed locations are never merged across trials.
     unnamed = query(
-        sample_warehouse.warehouse,
+        sample_warehouse,
         """
         select site_id from main.trial_sites join main.sites using (site_id)
         where sites.facility is null group by site_id having count(distinct nct_id) > 1
@@ -189,14 +187,14 @@ def test_a_reload_adds_nothing(sample_warehouse: Settings) -> None:
     hashes_sql = "select nct_id, content_hash from main.trials order by nct_id"
     before = [
         query(sample_warehouse.landing, landing_sql),
-        query(sample_warehouse.warehouse, marts_sql),
-        query(sample_warehouse.warehouse, hashes_sql),
+        query(sample_warehouse, marts_sql),
+        query(sample_warehouse, hashes_sql),
     ]
     assert run_everything(SAMPLE_DUMP).success
     after = [
         query(sample_warehouse.landing, landing_sql),
-        query(sample_warehouse.warehouse, marts_sql),
-        query(sample_warehouse.warehouse, hashes_sql),
+        query(sample_warehouse, marts_sql),
+        query(sample_warehouse, hashes_sql),
     ]
     assert after == before
     assert before[0] == [(909, 909)]
@@ -215,7 +213,7 @@ def test_one_version_per_trial_first_seen_on_its_stamp(
     actual = {
         nct_id: (first_seen, update_count)
         for nct_id, first_seen, update_count in query(
-            sample_warehouse.warehouse, "select nct_id, first_seen, update_count from main.trials"
+            sample_warehouse, "select nct_id, first_seen, update_count from main.trials"
         )
     }
     assert actual == expected

@@ -22,7 +22,7 @@ def _dump(day: str) -> Path:
 def _facts(current: Settings) -> dict:
     nct_id = EXPECTED["nct_id"]
     (trial,) = query(
-        current.warehouse,
+        current,
         """
         select first_seen::varchar, last_changed::varchar, update_count, overall_status,
             phase, enrollment_count
@@ -31,7 +31,7 @@ def _facts(current: Settings) -> dict:
         [nct_id],
     )
     sites = query(
-        current.warehouse,
+        current,
         """
         select facility, city, state, zip, country, site_status
         from main.trial_sites where nct_id = ? order by facility
@@ -39,12 +39,12 @@ def _facts(current: Settings) -> dict:
         [nct_id],
     )
     conditions = query(
-        current.warehouse,
+        current,
         "select condition_name from main.trial_conditions where nct_id = ? order by ordinal",
         [nct_id],
     )
     site_changes = query(
-        current.warehouse,
+        current,
         """
         select sites.facility, changes.old_value, changes.new_value, changes.changed_on::varchar
         from main.trial_changes as changes join main.sites using (site_id)
@@ -53,7 +53,7 @@ def _facts(current: Settings) -> dict:
         [nct_id],
     )
     versions = query(
-        current.warehouse,
+        current,
         "select valid_from::varchar from main.trial_versions where nct_id = ? order by 1",
         [nct_id],
     )
@@ -105,21 +105,23 @@ RECRUITING_IN_PITTSBURGH_ON = """
 """
 
 
-@pytest.mark.parametrize("order", ["in order", "out of order"])
-def test_seed_dumps_give_the_expected_history(tmp_path: Path, order: str) -> None:
-    with data_dir(tmp_path) as current:
-        if order == "in order":
-            assert run_everything(SEED).success  # the folder: 24, 27, 28
-        else:
+@pytest.mark.parametrize("order", ["one run a day", "out of order"])
+def test_seed_dumps_give_the_expected_history(
+    tmp_path: Path, order: str, request: pytest.FixtureRequest
+) -> None:
+    if order == "one run a day":  # 24, 27 and 28 June, each loaded and published in turn
+        folder = request.getfixturevalue("seed_daily_runs").current.data_dir
+    else:
+        folder = tmp_path
+    with data_dir(folder) as current:
+        if order == "out of order":
             land_dump(current.landing, _dump("28"))
             land_dump(current.landing, _dump("24"))
             assert run_everything(_dump("27")).success
         assert _facts(current) == _expected()
         # The site's change is the only change, told in a sentence a patient can read.
-        assert query(current.warehouse, "select field, sentence from main.trial_changes") == [
+        assert query(current, "select field, sentence from main.trial_changes") == [
             ("site_status", "The site in Pittsburgh, Pennsylvania started recruiting.")
         ]
         for day, recruiting in [("2026-06-24", 0), ("2026-06-26", 0), ("2026-06-27", 1)]:
-            assert query(current.warehouse, RECRUITING_IN_PITTSBURGH_ON, [day, day]) == [
-                (recruiting,)
-            ], day
+            assert query(current, RECRUITING_IN_PITTSBURGH_ON, [day, day]) == [(recruiting,)], day

@@ -9,9 +9,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-import duckdb
 import pytest
 
+from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.reports.trend_queries import TrendFilter, recruiting_by_day
 from tests.support.dated_dumps import (
@@ -119,7 +119,7 @@ def test_recruiting_activity_matches(dated_history: tuple[Series, Settings]) -> 
     series, built = dated_history
     found = set(
         query(
-            built.warehouse,
+            built,
             """
             select period, period_start, dimension, segment, trials_recruiting, trials_opened,
                 trials_closed, sites_recruiting, sites_opened, sites_closed
@@ -147,7 +147,7 @@ def test_status_transitions_between_two_days(
     was, now = trial_status_on(series, before), trial_status_on(series, after)
     for nct_id in was:
         pairs[was[nct_id], now[nct_id]] += 1
-    found = query(built.warehouse, "select * from status_transitions(?, ?)", [before, after])
+    found = query(built, "select * from status_transitions(?, ?)", [before, after])
     assert {(a, b): n for a, b, n in found} == pairs
     assert any(a != b for a, b in pairs)
 
@@ -205,7 +205,7 @@ def expected_years(records: list[Record], last_year: int) -> dict[tuple, tuple]:
 @pytest.fixture(scope="module")
 def yearly(sample_warehouse: Settings) -> Iterator[dict[tuple, tuple]]:
     rows = query(
-        sample_warehouse.warehouse,
+        sample_warehouse,
         """
         select year, dimension, segment, trials_first_posted, trials_starting, trials_started,
             trials_completed, trials_underway, enrollment_total, enrollment_median
@@ -242,7 +242,7 @@ def test_dashboard_filters_combine(dated_history: tuple[Series, Settings]) -> No
             trials += record is not None and overall_status(record) == "RECRUITING"
             sites += sum(key[3] == "United States" for key in recruiting_sites(record))
         expected.append((day, trials, sites))
-    with duckdb.connect(str(built.warehouse), read_only=True) as con:
+    with open_lake(built) as con:
         found = recruiting_by_day(con, TrendFilter(condition=condition, country="United States"))
     assert found.rows() == expected
     assert expected[-1][1] > 0 and expected[-1][2] > 0

@@ -32,7 +32,7 @@ def test_the_warehouse_labels_values_as_python_does(
 ) -> None:
     _, current = dated_history
     shown = query(
-        current.warehouse,
+        current,
         "select distinct value, value_label from intermediate.int_version_facts"
         " where field = ? and value is not null",
         [field],

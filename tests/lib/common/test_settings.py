@@ -21,17 +21,23 @@ from orchestration.lib.common.settings import (
 
 def test_every_path_derives_from_the_data_directory(tmp_path: Path) -> None:
     current = settings({"TRIALWATCH_DATA_DIR": str(tmp_path)})
-    assert current.warehouse == tmp_path / "warehouse.duckdb"
+    assert current.lake_catalog == f"sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}"
+    assert current.lake_data_path == f"{tmp_path / 'lake' / 'files'}/"
     assert current.landing == tmp_path / "landing.duckdb"
     assert current.build_warehouse == tmp_path / ".build" / "warehouse.duckdb"
     derived = [current.site, current.cache, current.reports, current.exports, current.inbox]
     derived += [current.downloads, current.subscriptions, current.alerts_store, current.outbox]
     assert all(path.parent == tmp_path for path in derived)
-    moved = settings(
-        {"TRIALWATCH_DATA_DIR": str(tmp_path), "TRIALWATCH_WAREHOUSE": str(tmp_path / "w" / "x.db")}
+    team = settings(
+        {
+            "TRIALWATCH_DATA_DIR": str(tmp_path),
+            "TRIALWATCH_LAKE": "ducklake:postgres:dbname=trialwatch host=db",
+            "TRIALWATCH_LAKE_DATA": "s3://bucket/lake",
+        }
     )
-    assert moved.build_warehouse == tmp_path / "w" / ".build" / "x.db"
-    assert moved.landing == tmp_path / "landing.duckdb"
+    assert team.lake_catalog == "postgres:dbname=trialwatch host=db"
+    assert team.lake_data_path == "s3://bucket/lake/"
+    assert team.build_warehouse == tmp_path / ".build" / "warehouse.duckdb"
 
 
 def test_choices_ignore_case() -> None:
@@ -53,6 +59,8 @@ def test_choices_ignore_case() -> None:
         ("TRIALWATCH_SCHEDULES", "yes"),
         ("TRIALWATCH_REGISTRY_URL", "ftp://example.org"),
         ("TRIALWATCH_LOAD_WORKERS", "0"),
+        ("TRIALWATCH_LAKE", "mysql:db=x"),
+        ("TRIALWATCH_LAKE_RETENTION_DAYS", "0"),
     ],
 )
 def test_an_unusable_value_is_an_error_naming_the_variable(variable: str, value: str) -> None:

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import pytest
 
+from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.site.feed import trial_documents
 from orchestration.lib.site.plain_language import DeterministicWriter
 
 
 @pytest.fixture(scope="module")
-def warehouse_and_whole(dated_history: tuple[dict, Settings]) -> tuple[Path, list[dict]]:
-    """The dated history's warehouse and its documents read in one batch."""
-    warehouse = dated_history[1].warehouse
-    return warehouse, list(trial_documents(warehouse, DeterministicWriter(), per_read=10**6))
+def warehouse_and_whole(dated_history: tuple[dict, Settings]) -> tuple[Lake, list[dict]]:
+    """The dated history's lake and its documents read in one batch."""
+    lake = Lake.of(dated_history[1])
+    return lake, list(trial_documents(lake, DeterministicWriter(), per_read=10**6))
 
 
 def test_one_batch_holds_every_trial_in_order(
-    warehouse_and_whole: tuple[Path, list[dict]],
+    warehouse_and_whole: tuple[Lake, list[dict]],
 ) -> None:
     warehouse, whole = warehouse_and_whole
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect() as con:
         ids = [row[0] for row in con.execute("select nct_id from main.trials").fetchall()]
     assert [d["nct_id"] for d in whole] == sorted(ids)
     # the history gives batches changes and sites to split, not only trials
@@ -32,7 +30,7 @@ def test_one_batch_holds_every_trial_in_order(
 
 @pytest.mark.parametrize("per_read", [3, 7, 250])
 def test_batches_make_the_same_documents(
-    warehouse_and_whole: tuple[Path, list[dict]], per_read: int
+    warehouse_and_whole: tuple[Lake, list[dict]], per_read: int
 ) -> None:
     warehouse, whole = warehouse_and_whole
     assert list(trial_documents(warehouse, DeterministicWriter(), per_read=per_read)) == whole
