@@ -199,13 +199,13 @@ def run_daily(folder: Path, dumps: list[tuple[Path, str]]) -> DailyRuns:
     """Land, build and publish each (dump, as-of day) in its own run (no site or reports:
     this is about the warehouse), checking after each that the lake equals the build."""
     from orchestration.defs.warehouse.resources import UNPUBLISHED
-    from tests.support.pipeline import data_dir, run_everything
+    from tests.support.pipeline import WAREHOUSE, data_dir, run_everything
 
     runs = DailyRuns(settings(), [], [], [])
     with data_dir(folder) as current:
         runs = runs._replace(current=current)
         for dump, day in dumps:
-            assert run_everything(dump, as_of=day, up_to="published_warehouse").success
+            assert run_everything(dump, as_of=day, up_to=WAREHOUSE).success
             with open_lake(current) as con:
                 runs.states.append(lake_state(con))
                 runs.trials.append(con.execute(TRIALS).fetchall())

@@ -79,6 +79,9 @@ def publish(
     with lake.connect(read_only=False) as con:
         con.execute(f"attach {sql_literal(str(build))} as build (read_only)")
         con.execute("begin transaction")
+        # Rows go to Parquet files, not into the catalog: rows kept inline there are read
+        # back by every query of their table, and a run's change is seldom a handful.
+        con.execute(f"call {NAME}.set_option('data_inlining_row_limit', 0)")
         # One run at a time (run_lock): the commit becomes the snapshot after this one.
         snapshot = con.execute(f"select id + 1 from {NAME}.current_snapshot()").fetchall()[0][0]
         published = Published(snapshot)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.lib.common.settings import REPO_ROOT
-from tests.support.pipeline import data_dir, query, run_everything
+from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
 from tests.support.records import nct
 
 SEED_DUMPS = REPO_ROOT / "data" / "seed-trial"
@@ -51,7 +51,7 @@ def test_bad_records_quarantined_good_ones_published(
     tmp_path: Path, broken_dump: Path, sample_records: list[dict]
 ) -> None:
     with data_dir(tmp_path) as current:
-        result = run_everything(broken_dump)
+        result = run_everything(broken_dump, up_to=WAREHOUSE)
         assert result.success
         warehouse = current
         assert query(warehouse, "select count(*) from main.trials") == [(101,)]
@@ -94,7 +94,7 @@ def test_failed_run_keeps_the_last_good_warehouse_readable(
 ) -> None:
     # The reader process finds the lake through the same TRIALWATCH_DATA_DIR.
     with data_dir(tmp_path) as current:
-        assert run_everything(broken_dump).success
+        assert run_everything(broken_dump, up_to=WAREHOUSE).success
         count_sql = "select count(*) from main.trials"
         # An analyst in another process keeps the lake open throughout.
         reader = subprocess.Popen(
@@ -118,7 +118,7 @@ def test_failed_run_keeps_the_last_good_warehouse_readable(
                 for study in sample_records[200:300]:
                     zf.writestr(f"{nct(study)}.json", json.dumps(study))
             truncated.write_bytes(truncated.read_bytes()[:5000])
-            failed = run_everything(truncated)
+            failed = run_everything(truncated, up_to=WAREHOUSE)
             assert not failed.success
             failure = next(e for e in failed.all_events if e.is_step_failure)
             assert "cannot read zip" in failure.step_failure_data.error.to_string()
@@ -128,7 +128,7 @@ def test_failed_run_keeps_the_last_good_warehouse_readable(
             assert query(current.landing, "select count(*) from raw_studies") == [(101,)]
 
             # A good run publishes one snapshot, which the open reader's next query sees.
-            good = run_everything(SEED_DUMPS)
+            good = run_everything(SEED_DUMPS, up_to=WAREHOUSE)
             assert good.success
             assert reader_count() == "102"
             assert query(current, count_sql) == [(102,)]

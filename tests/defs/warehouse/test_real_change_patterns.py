@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.lib.common.settings import CTHIST_VERSIONS, Settings
 from orchestration.testing.change_patterns import apply_version, read_histories, stamp, write_jsonl
-from tests.support.pipeline import data_dir, query, run_everything
+from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
 
 # The fields the history file holds, as trial_changes names them, and its columns.
 FIELDS = {
@@ -64,7 +64,7 @@ def replayed(
     folder = tmp_path_factory.mktemp("real-patterns")
     dump = write_jsonl(folder / "histories.jsonl", records)
     with data_dir(folder) as current:
-        assert run_everything(dump).success
+        assert run_everything(dump, up_to=WAREHOUSE).success
         yield current
 
 
