@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,8 @@ def published_warehouse(
     kinds={"ducklake"},
     tags={"cadence": "weekly"},
     description=(
-        "The lake's upkeep: small files merged (no snapshot dropped); snapshots expired only"
-        " past TRIALWATCH_LAKE_RETENTION_DAYS, when an operator sets one."
+        "The lake's upkeep: files mostly deleted rewritten, small ones merged (no snapshot"
+        " dropped); snapshots expired only past TRIALWATCH_LAKE_RETENTION_DAYS, when set."
     ),
 )
 def lake_maintenance(
@@ -96,14 +97,7 @@ def lake_maintenance(
 ) -> dg.MaterializeResult:
     done = warehouse.maintain()
     context.log.info(f"lake files {done.files_before} -> {done.files_after}")
-    return dg.MaterializeResult(
-        metadata={
-            "files_before": done.files_before,
-            "files_after": done.files_after,
-            "snapshots_expired": done.snapshots_expired,
-            "files_deleted": done.files_deleted,
-        }
-    )
+    return dg.MaterializeResult(metadata=asdict(done))
 
 
 lake_maintenance_job = dg.define_asset_job(

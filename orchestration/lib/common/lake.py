@@ -133,6 +133,11 @@ class Lake:
         local = self.local_catalog
         return local is None or local.exists()
 
+    def require(self) -> None:
+        """Refuse, clearly, to read a lake nothing was published to yet."""
+        if not self.exists():
+            raise NoLakeYet(f"no warehouse published yet at {self.shown}: run `make run`")
+
     def setup(self, *, read_only: bool = True) -> list[str]:
         """The statements that attach the lake as ``lake`` and make it the default database."""
         statements = [
@@ -158,12 +163,13 @@ class Lake:
         Readers get it read-only; each query sees the latest snapshot committed when it
         began, whole. The publisher (``read_only=False``) creates the lake if need be.
         """
-        if read_only and not self.exists():
-            raise NoLakeYet(f"no warehouse published yet at {self.catalog}: run `make run`")
-        if not read_only and (local := self.local_catalog) is not None:
-            local.parent.mkdir(parents=True, exist_ok=True)
-        if not self.data_path.startswith("s3://"):
-            Path(self.data_path).mkdir(parents=True, exist_ok=True)
+        if read_only:
+            self.require()
+        else:
+            if (local := self.local_catalog) is not None:
+                local.parent.mkdir(parents=True, exist_ok=True)
+            if not self.data_path.startswith("s3://"):
+                Path(self.data_path).mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(config={"memory_limit": self.memory_limit})
         try:
             for statement in self.setup(read_only=read_only):
@@ -193,8 +199,7 @@ def write_init_file(current: Settings | None = None) -> Path:
     init = current.cache / "lake.sql"
     init.parent.mkdir(parents=True, exist_ok=True)
     lake = Lake.of(current)
-    if not lake.exists():
-        raise NoLakeYet(f"no warehouse published yet at {lake.catalog}: run `make run`")
+    lake.require()
     partial = init.with_name(init.name + ".new")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
