@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from orchestration.lib.common.settings import REPO_ROOT, SAMPLE_DUMP, Settings
+from orchestration.lib.common.settings import SAMPLE_DUMP, Settings
 from orchestration.testing.registry_emulator import RegistryEmulator
-from tests.support.lakes import DailyRuns, run_daily
 from tests.support.pipeline import data_dir, run_everything
+from tests.support.seed_runs import DailyRuns, run_daily
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +44,8 @@ def dated_history(
 
 @pytest.fixture(scope="session")
 def seed_daily_runs(tmp_path_factory: pytest.TempPathFactory) -> DailyRuns:
-    """The seed trial's three dated dumps (24, 27 and 28 June), one run a day."""
-    seed = REPO_ROOT / "data" / "seed-trial"
-    days = ["2026-06-24", "2026-06-27", "2026-06-28"]
-    dumps = [(seed / f"NCT06529731.{day}.json", day) for day in days]
-    return run_daily(tmp_path_factory.mktemp("seed-daily"), dumps)
+    """The seed trial's dated dumps one run a day, with sign-ups (tests/support/seed_runs.py)."""
+    return run_daily(tmp_path_factory.mktemp("seed-daily"))
 
 
 @pytest.fixture

@@ -15,16 +15,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import boto3
 import duckdb
 from moto.server import ThreadedMotoServer
 
-from orchestration.lib.common.lake import NAME, open_lake
-from orchestration.lib.common.settings import Settings, environment, settings
+from orchestration.lib.common.lake import NAME
+from orchestration.lib.common.settings import environment
 
 S3_KEYS = {
     "AWS_ACCESS_KEY_ID": "trialwatch-test",
@@ -170,46 +169,3 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
     return value
-
-
-MAIN_TABLES = (
-    "select table_name from duckdb_tables() where database_name = 'lake'"
-    " and schema_name = 'main' and table_name <> 'runs' order by 1"
-)
-TRIALS = "select nct_id, overall_status, update_count from main.trials"
-
-
-def lake_state(con: duckdb.DuckDBPyConnection, at: str = "") -> dict[str, Counter]:
-    """Every table of ``main`` but ``runs``, as counted rows; ``at`` an ``AT (...)`` clause."""
-    tables = [t for (t,) in con.execute(MAIN_TABLES).fetchall()]
-    return {t: counted_rows(con, f'select * from main."{t}" {at}') for t in tables}
-
-
-class DailyRuns(NamedTuple):
-    """Runs of the pipeline, one dated dump each; after each, the lake's state, its trials
-    (``TRIALS``) and a moment."""
-
-    current: Settings
-    states: list[dict[str, Counter]]
-    trials: list[list[tuple]]
-    moments: list[datetime]
-
-
-def run_daily(folder: Path, dumps: list[tuple[Path, str]]) -> DailyRuns:
-    """Land, build and publish each (dump, as-of day) in its own run (no site or reports:
-    this is about the warehouse), checking after each that the lake equals the build."""
-    from orchestration.defs.warehouse.resources import UNPUBLISHED
-    from tests.support.pipeline import WAREHOUSE, data_dir, run_everything
-
-    runs = DailyRuns(settings(), [], [], [])
-    with data_dir(folder) as current:
-        runs = runs._replace(current=current)
-        for dump, day in dumps:
-            assert run_everything(dump, as_of=day, up_to=WAREHOUSE).success
-            with open_lake(current) as con:
-                runs.states.append(lake_state(con))
-                runs.trials.append(con.execute(TRIALS).fetchall())
-                assert differences(con, current.build_warehouse, UNPUBLISHED) == {}
-            runs.moments.append(datetime.now(UTC))
-            time.sleep(0.05)
-    return runs

@@ -3,6 +3,7 @@ any earlier run one clause away, and `make sql` as the analyst's way in."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -10,9 +11,7 @@ from pathlib import Path
 
 from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import REPO_ROOT, Settings
-from tests.support.lakes import DailyRuns, lake_state
-
-DAYS = ["2026-06-24", "2026-06-27", "2026-06-28"]
+from tests.support.seed_runs import DAYS, DailyRuns, lake_state
 
 
 def _sql(current: Settings, statements: str) -> str:
@@ -43,8 +42,9 @@ def test_make_sql_opens_the_lake_with_its_macros(sample_warehouse: Settings) -> 
 def test_each_run_is_a_snapshot_and_every_earlier_run_comes_back(
     seed_daily_runs: DailyRuns,
 ) -> None:
-    current, states, _, moments = seed_daily_runs
-    assert states[0] != states[1] != states[2]
+    current, states, _, moments, _ = seed_daily_runs
+    # Each run differs from the one before, if only by its load batch (the rerun).
+    assert all(before != after for before, after in itertools.pairwise(states))
     with open_lake(current) as con:
         runs = con.execute(
             "select snapshot_id, load_dates::varchar[] from main.runs order by snapshot_id"
@@ -58,7 +58,7 @@ def test_each_run_is_a_snapshot_and_every_earlier_run_comes_back(
 
 
 def test_readme_query_gives_the_warehouse_after_a_load(seed_daily_runs: DailyRuns) -> None:
-    current, _, trials, _ = seed_daily_runs
+    current, _, trials, _, _ = seed_daily_runs
     readme = (REPO_ROOT / "README.md").read_text()
     (example,) = re.findall(
         r"```sql\n(-- The warehouse as it was after the 27 June load.*?)```", readme, re.S
@@ -72,7 +72,7 @@ def test_readme_query_gives_the_warehouse_after_a_load(seed_daily_runs: DailyRun
 
 
 def test_a_run_records_the_tables_it_changed(seed_daily_runs: DailyRuns) -> None:
-    current, states, _, _ = seed_daily_runs
+    current, states, _, _, _ = seed_daily_runs
     with open_lake(current) as con:
         changed = [
             t
