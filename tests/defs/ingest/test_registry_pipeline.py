@@ -7,7 +7,7 @@ from pathlib import Path
 
 from orchestration.lib.common.settings import environment
 from orchestration.testing.registry_emulator import RegistryEmulator
-from tests.support.pipeline import data_dir, query, run_everything
+from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
 from tests.support.records import nct
 
 
@@ -18,7 +18,7 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
         RegistryEmulator(sample_records, "2026-06-24T09:00:00") as emulator,
     ):
         emulator.queue_faults("429", "drop")
-        first = run_everything(emulator.base_url)
+        first = run_everything(emulator.base_url, up_to=WAREHOUSE)
         assert first.success
         landing = first.asset_materializations_for_node("ctgov_landing")[0].metadata
         assert landing["pull"].value == "full" and landing["retries"].value == 2
@@ -31,7 +31,7 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
             status["overallStatus"] = "SUSPENDED"
             status["lastUpdatePostDateStruct"]["date"] = "2026-06-25"
         emulator.set_studies(changed, "2026-06-25T09:00:00")
-        assert run_everything(emulator.base_url, pull="download").success
+        assert run_everything(emulator.base_url, pull="download", up_to=WAREHOUSE).success
 
         suspended = sorted(nct(s) for s in changed[:3])
         before = {
