@@ -47,6 +47,7 @@ HISTORY_MODELS = ("int_trial_versions", "trial_versions", "trial_changes", "recr
 # (stage, the job steps whose time it is); landing and dbt are split further below.
 STEPS = {
     "publish": ("published_warehouse",),
+    "lake upkeep": ("lake_maintenance",),
     "site feed": ("site_feed", "site_pages"),
     "alerts": ("subscriptions", "alert_digests"),
     "exports": ("parquet_exports",),
