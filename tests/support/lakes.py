@@ -169,3 +169,10 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
     return value
+
+
+# The tables of ``main`` a run publishes (``runs`` is the lake's own record).
+MAIN_TABLES = (
+    "select table_name from duckdb_tables() where database_name = 'lake'"
+    " and schema_name = 'main' and table_name <> 'runs' order by 1"
+)

@@ -18,7 +18,7 @@ import duckdb
 from orchestration.defs.warehouse.resources import UNPUBLISHED
 from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import REPO_ROOT, Settings
-from tests.support.lakes import counted_rows, differences
+from tests.support.lakes import MAIN_TABLES, counted_rows, differences
 from tests.support.pipeline import data_dir, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
@@ -36,10 +36,6 @@ gil@example.org,NCT06529731,,2026-06-01,tg
 """
 UNSUBSCRIBES = "unsubscribe_token,unsubscribed_at\ntg,2026-06-02\n"
 
-MAIN_TABLES = (
-    "select table_name from duckdb_tables() where database_name = 'lake'"
-    " and schema_name = 'main' and table_name <> 'runs' order by 1"
-)
 TRIALS = "select nct_id, overall_status, update_count from main.trials"
 
 

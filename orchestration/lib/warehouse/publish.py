@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import NAME, Lake, sql_literal
 
 RUNS = "runs"  # in schema main: one row per published snapshot
@@ -125,11 +126,11 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: 
 def _level(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, int]:
     """Make the lake's table equal the build's; return (rows deleted, rows inserted)."""
     built, name = f'build."{schema}"."{table}"', f'{NAME}."{schema}"."{table}"'
-    columns = _columns(con, "build", schema, table)
-    if _columns(con, NAME, schema, table) != columns:
+    columns, published = _columns(con, "build", schema, table), _columns(con, NAME, schema, table)
+    if published != columns:
         # New, or its columns changed: the whole table is replaced.
         deleted = 0
-        if _columns(con, NAME, schema, table):
+        if published:
             deleted = con.execute(f"select count(*) from {name}").fetchall()[0][0]
             con.execute(f"drop table {name}")
         con.execute(f"create table {name} as from {built}")
@@ -214,12 +215,7 @@ def _record_run(
 
 def table_counts(con: duckdb.DuckDBPyConnection, schema: str = "main") -> dict[str, int]:
     """Row counts of every table in a schema of the lake's latest snapshot."""
-    tables = con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = ?"
-        " order by table_name",
-        [NAME, schema],
-    ).fetchall()
     return {
         table: con.execute(f'select count(*) from {NAME}."{schema}"."{table}"').fetchall()[0][0]
-        for (table,) in tables
+        for table in base_tables(con, schema)
     }

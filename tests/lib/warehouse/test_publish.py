@@ -26,7 +26,14 @@ from orchestration.lib.common.settings import Settings
 from orchestration.lib.warehouse import publish as publishing
 from orchestration.lib.warehouse.maintenance import maintain
 from orchestration.lib.warehouse.publish import publish
-from tests.support.lakes import counted_rows, differences, postgres_server, s3_objects, s3_server
+from tests.support.lakes import (
+    MAIN_TABLES,
+    counted_rows,
+    differences,
+    postgres_server,
+    s3_objects,
+    s3_server,
+)
 
 BUCKET = "trialwatch-lake"
 
@@ -56,12 +63,9 @@ def _files(lake: Lake) -> list[str]:
 
 
 def _main_counts(con, at: str = "") -> dict[str, int]:
-    tables = con.execute(
-        "select table_name from duckdb_tables() where database_name = 'lake'"
-        " and schema_name = 'main' and table_name <> 'runs' order by 1"
-    ).fetchall()
+    tables = [t for (t,) in con.execute(MAIN_TABLES).fetchall()]
     return {
-        t: con.execute(f'select count(*) from main."{t}" {at}').fetchall()[0][0] for (t,) in tables
+        t: con.execute(f'select count(*) from main."{t}" {at}').fetchall()[0][0] for t in tables
     }
 
 
