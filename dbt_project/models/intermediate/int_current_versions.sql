@@ -1,7 +1,10 @@
 -- The current version of each study: its latest version (see int_trial_versions). A
 -- study is removed when a full pull found it gone after it was last seen.
+{{ config(materialized='incremental', incremental_strategy='touched', unique_key='nct_id') }}
+
 with versions as (
     select * from {{ ref('int_trial_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 trial_history as (
@@ -29,6 +32,7 @@ removals as (
         max(removed_on) as removed_on,
         arg_max(merged_into, removed_on) as merged_into
     from {{ ref('stg_ctgov__removals') }}
+    where {{ only_touched('nct_id') }}
     group by nct_id
 )
 

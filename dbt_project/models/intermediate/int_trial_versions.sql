@@ -2,6 +2,8 @@
 -- hash. Observations are ordered by the date they were seen (then by the registry's
 -- posting date), so loads in any order give the same history, and a trial that
 -- changes back to an earlier content starts a new version.
+{{ config(materialized='incremental', incremental_strategy='touched', unique_key='nct_id') }}
+
 with observations as (
     select
         observations.nct_id,
@@ -10,6 +12,7 @@ with observations as (
         status.last_update_posted_date
     from {{ ref('stg_ctgov__observations') }} as observations
     inner join {{ ref('stg_ctgov__status') }} as status using (nct_id, content_hash)
+    where {{ only_touched('nct_id', 'observations.nct_id') }}
 ),
 
 ordered as (

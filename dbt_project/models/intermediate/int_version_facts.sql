@@ -28,16 +28,21 @@
     ('eligibility', 'healthy_volunteers', 'healthy_volunteers', "case when healthy_volunteers then 'Yes' when not healthy_volunteers then 'No' end"),
 ] %}
 
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['nct_id', 'content_hash']) }}
+
 with status as (
     select * from {{ ref('stg_ctgov__status') }}
+    where {{ only_new_versions() }}
 ),
 
 identification as (
     select * from {{ ref('stg_ctgov__identification') }}
+    where {{ only_new_versions() }}
 ),
 
 eligibility as (
     select * from {{ ref('stg_ctgov__eligibility') }}
+    where {{ only_new_versions() }}
 ),
 
 design as (
@@ -45,6 +50,7 @@ design as (
         *,
         nullif(array_to_string(phases, ', '), '') as phase_codes
     from {{ ref('stg_ctgov__design') }}
+    where {{ only_new_versions() }}
 ),
 
 study_facts as (
@@ -71,6 +77,7 @@ version_sites as (
         *,
         {{ place_label('city', 'state', 'country') }} as place
     from {{ ref('int_version_sites') }}
+    where {{ only_new_versions() }}
     qualify row_number() over (partition by nct_id, content_hash, site_id order by ordinal) = 1
 ),
 
@@ -127,6 +134,7 @@ listed_members as (
         condition_name as value_label,
         null as details_hash
     from {{ ref('stg_ctgov__conditions') }}
+    where {{ only_new_versions() }}
     union all
     select
         nct_id,
@@ -139,7 +147,7 @@ listed_members as (
         {{ enum_label('intervention_type') }} as value_label,
         null as details_hash
     from {{ ref('stg_ctgov__interventions') }}
-    where {{ normalize_name('intervention_name') }} is not null
+    where {{ only_new_versions() }} and {{ normalize_name('intervention_name') }} is not null
     union all
     select
         nct_id,
@@ -153,7 +161,7 @@ listed_members as (
         {{ enum_label('contact_role') }} as value_label,
         md5(concat_ws('|', phone, phone_ext, email)) as details_hash
     from {{ ref('stg_ctgov__contacts') }}
-    where location_ordinal is null
+    where {{ only_new_versions() }} and location_ordinal is null
 ),
 
 members as (

@@ -3,8 +3,11 @@
 -- state and country agree (zip codes and coordinates vary between listings of
 -- the same place). A location without a facility name cannot be matched across
 -- trials, so it is a site of its own trial only.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['nct_id', 'content_hash']) }}
+
 with locations as (
     select * from {{ ref('stg_ctgov__locations') }}
+    where {{ only_new_versions() }}
 ),
 
 keyed as (

@@ -1,10 +1,14 @@
 -- One row per MeSH condition term that any current trial is linked to.
+{{ config(unique_key='mesh_id') }}
+
 with meshes as (
     select * from {{ ref('stg_ctgov__condition_meshes') }}
+    where {{ only_touched('mesh_id') }}
 ),
 
 terms as (
     select * from {{ ref('trial_condition_terms') }}
+    where {{ only_touched('mesh_id') }}
 ),
 
 names as (

@@ -2,6 +2,7 @@
 -- Personal data: analysts may query it; nothing downstream publishes it.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 contacts as (
@@ -12,6 +13,7 @@ contacts as (
 
 locations as (
     select * from {{ ref('int_trial_locations') }}
+    where {{ only_touched('nct_id') }}
 )
 
 select

@@ -1,6 +1,7 @@
 -- Each intervention of each trial's current version.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 interventions as (

@@ -1,7 +1,10 @@
 -- One row per distinct facility, the same facility across trials being one site.
 -- Its name and address are those of its most common listing.
+{{ config(unique_key='site_id') }}
+
 with locations as (
     select * from {{ ref('int_trial_locations') }}
+    where {{ only_touched('site_id') }}
 ),
 
 listings as (

@@ -1,6 +1,7 @@
 -- The lead sponsor (ordinal 0) and collaborators of each trial's current version.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 sponsors as (

@@ -3,6 +3,7 @@
 -- is both is direct.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 meshes as (

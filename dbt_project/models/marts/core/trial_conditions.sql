@@ -1,6 +1,7 @@
 -- Each condition of each trial as the registrant entered it.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 conditions as (

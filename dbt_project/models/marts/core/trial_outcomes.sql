@@ -1,6 +1,7 @@
 -- Each primary and secondary outcome a trial measures, as its current version lists them.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 outcomes as (

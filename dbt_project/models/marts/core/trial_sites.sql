@@ -2,6 +2,7 @@
 -- and the address as this trial writes it.
 with locations as (
     select * from {{ ref('int_trial_locations') }}
+    where {{ only_touched('nct_id') }}
 )
 
 select

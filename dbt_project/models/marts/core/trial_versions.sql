@@ -9,3 +9,4 @@ select
     last_observed_on,
     last_update_posted_date
 from {{ ref('int_trial_versions') }}
+where {{ only_touched('nct_id') }}

@@ -1,6 +1,7 @@
 -- One row per trial, as its current version describes it.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 studies as (

@@ -5,6 +5,7 @@
 -- ends on the day it was found removed. Sites without a stated status have no rows.
 with versions as (
     select * from {{ ref('int_trial_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 removals as (
@@ -12,7 +13,7 @@ removals as (
         nct_id,
         removed_on
     from {{ ref('int_current_versions') }}
-    where is_removed
+    where is_removed and {{ only_touched('nct_id') }}
 ),
 
 trial_states as (

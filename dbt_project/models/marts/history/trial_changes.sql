@@ -3,10 +3,12 @@
 -- warehouse first saw the new version.
 with versions as (
     select * from {{ ref('int_trial_versions') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 facts as (
     select * from {{ ref('int_version_facts') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 consecutive as (

@@ -2,6 +2,7 @@
 -- current version of each trial.
 with current_versions as (
     select * from {{ ref('int_current_versions') }}
+    where {{ only_touched('nct_id') }}
 )
 
 select issues.*

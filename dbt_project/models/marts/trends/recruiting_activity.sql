@@ -4,6 +4,8 @@
 -- it. The first load is the baseline: what was recruiting then is counted as
 -- recruiting, not as opened. A site's country and US state are its own; its other
 -- segments are its trial's.
+{{ config(materialized='table') }}
+
 with runs as (
     select
         nct_id,

@@ -5,6 +5,8 @@
 -- the enrollment of the trials starting in it. A trial is underway from its actual
 -- start to its completion date (or its primary completion, or its last update when
 -- it gives neither).
+{{ config(materialized='table') }}
+
 with trials as (
     select * from {{ ref('trials') }}
 ),

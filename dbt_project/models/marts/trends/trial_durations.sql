@@ -4,6 +4,7 @@
 -- where the registry says which (an estimated completion is a plan, not a duration).
 with trials as (
     select * from {{ ref('trials') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 status as (
@@ -15,7 +16,7 @@ first_recruiting as (
         nct_id,
         min(valid_from) as first_seen_recruiting
     from {{ ref('recruiting_status') }}
-    where level = 'trial' and status = 'RECRUITING'
+    where level = 'trial' and {{ only_touched('nct_id') }} and status = 'RECRUITING'
     group by nct_id
 )
 

@@ -1,4 +1,6 @@
--- The landing's run log, one row per load.
+-- The landing's run log, one row per load (small, and a load's status changes: rebuilt).
+{{ config(materialized='table') }}
+
 with source as (
     select * from {{ source('ctgov', 'load_batches') }}
 )

@@ -1,6 +1,9 @@
 -- Soft findings on landed records: unknown enum values, malformed dates.
+{{ config(unique_key='batch_id') }}
+
 with source as (
     select * from {{ landed('load_issues') }} as load_issues
+    where batch_id in {{ run_batches() }}
 )
 
 select

@@ -1,0 +1,76 @@
+{#- How a daily build does the day's work (docs/architecture.md, "What a daily run touches").
+
+    Dagster passes the load batches not yet built as the var `batches` (a set: a pull
+    interrupted and resumed can finish after later loads); without it, or with
+    --full-refresh, every succeeded batch is built. Each run then:
+    - parses only those batches' new versions (stg_ctgov__study_modules) and appends
+      them to the staging and per-version models (delete+insert by version, so a
+      batch built twice is still there once);
+    - recomputes the trials those batches observed, removed or landed
+      (int_touched_trials), and the sites and conditions any version of those trials
+      lists, and merges them by key with the `touched` strategy below. -#}
+
+{#- The batches this run builds, as a list for `in`. -#}
+{% macro run_batches() -%}
+    {%- set batches = var('batches', none) -%}
+    {%- set full_refresh = flags.FULL_REFRESH if flags is defined else false -%}
+    {%- if batches is none or full_refresh -%}
+        (select batch_id from {{ source('ctgov', 'load_batches') }} where status = 'succeeded')
+    {%- elif batches | length == 0 -%}
+        (select null::varchar where false)
+    {%- else -%}
+        {#- quoted as SQL literals: the ids come from the landing, or a person's --vars -#}
+        ({% for batch in batches %}'{{ batch | string | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The model holding the keys a run recomputes, by key column. -#}
+{% macro touched_keys(key) -%}
+    {%- set models = {
+        'nct_id': 'int_touched_trials',
+        'site_id': 'int_touched_sites',
+        'mesh_id': 'int_touched_conditions',
+    } -%}
+    {%- if key not in models -%}
+        {{ exceptions.raise_compiler_error('no touched keys for ' ~ key) }}
+    {%- endif -%}
+    {{- return(ref(models[key])) -}}
+{%- endmacro %}
+
+{#- A filter to the rows of the keys this run recomputes (true when building whole).
+    ref() is called either way, so dbt knows the dependency. -#}
+{% macro only_touched(key, column=none) -%}
+    {%- set relation = touched_keys(key) -%}
+    {%- if is_incremental() -%}
+        {{ column or key }} in (select {{ key }} from {{ relation }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A filter to the versions this run landed (true when building whole). -#}
+{% macro only_new_versions(nct_id='nct_id', content_hash='content_hash') -%}
+    {%- set relation = ref('stg_ctgov__study_modules') -%}
+    {%- if is_incremental() -%}
+        exists (
+            select 1 from {{ relation }} as new_versions
+            where new_versions.nct_id = {{ nct_id }} and new_versions.content_hash = {{ content_hash }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The `touched` incremental strategy: the target's rows of every key this run
+    recomputes are replaced by the model's rows for them (a key with no rows left is
+    gone). The model computes only those keys; the insert's filter makes sure. -#}
+{% macro get_incremental_touched_sql(arg_dict) -%}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set touched = touched_keys(key) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ key }} in (select {{ key }} from {{ touched }});
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    where {{ key }} in (select {{ key }} from {{ touched }})
+{%- endmacro %}

@@ -1,0 +1,23 @@
+-- The trials this run recomputes: those the loads it builds observed, removed or
+-- landed a version of (every trial when building whole). Rebuilt each run.
+{{ config(materialized='table') }}
+
+with observed as (
+    select nct_id from {{ ref('stg_ctgov__observations') }}
+    where batch_id in {{ run_batches() }}
+),
+
+removed as (
+    select nct_id from {{ ref('stg_ctgov__removals') }}
+    where batch_id in {{ run_batches() }}
+),
+
+landed as (
+    select nct_id from {{ ref('stg_ctgov__study_modules') }}
+)
+
+select nct_id from observed
+union
+select nct_id from removed
+union
+select nct_id from landed
