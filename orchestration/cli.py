@@ -1,8 +1,10 @@
-"""Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`.
+"""Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`
+and `python -m orchestration rebuild`.
 
-Runs the `everything` job in-process (the same definitions the Dagster UI loads, and
-recorded in $DAGSTER_HOME when set, so `make dev` shows the run), then says where
-the warehouse is and what it holds.
+`run` runs the `everything` job in-process (the same definitions the Dagster UI loads,
+and recorded in $DAGSTER_HOME when set, so `make dev` shows the run); `rebuild` runs the
+`rebuild` job (every model rebuilt whole from the landing, published where it differs).
+Either then says where the warehouse is and what it holds.
 """
 
 from __future__ import annotations
@@ -23,23 +25,32 @@ from orchestration.lib.warehouse.publish import table_counts
 
 
 def run(source: str, as_of: str | None, pull: str = "auto") -> int:
-    from orchestration.definitions import defs
-
     if as_of:
         date.fromisoformat(as_of)  # fail before any work on a malformed date
-    current = settings()
     config = {"source": source, "as_of": as_of, "pull": pull}
+    return execute("everything", {"ctgov_landing": {"config": config}})
+
+
+def rebuild() -> int:
+    if not settings().landing.exists():
+        print("Nothing to rebuild: no landing yet (make run first).", file=sys.stderr)
+        return 1
+    return execute("rebuild", {})
+
+
+def execute(job: str, ops: dict) -> int:
+    """Run a job in-process under the pipeline's lock; print what it built."""
+    from orchestration.definitions import defs
+
+    current = settings()
     # Dagster's console shows warnings and worse; every event is still in the run's log
     # (`make dev` shows it), and the summary below says what was built.
-    run_config = {
-        "ops": {"ctgov_landing": {"config": config}},
-        "loggers": {"console": {"config": {"log_level": current.log}}},
-    }
+    run_config = {"ops": ops, "loggers": {"console": {"config": {"log_level": current.log}}}}
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     try:
         with pipeline_lock(current.data_dir):
             refuse_if_dagster_is_running(instance)
-            result = defs.resolve_job_def("everything").execute_in_process(
+            result = defs.resolve_job_def(job).execute_in_process(
                 run_config=run_config, instance=instance, raise_on_error=False
             )
     except RunInProgress as busy:
@@ -99,12 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument(
         "--pull", default="auto", choices=KINDS, help="for a registry: which kind of pull"
     )
+    commands.add_parser(
+        "rebuild", help="rebuild every model from the landing, publish what differs"
+    )
     args = parser.parse_args(argv)
     try:
         settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if args.command == "rebuild":
+        return rebuild()
     return run(args.source or str(SAMPLE_DUMP), args.as_of or None, args.pull)
 
 

@@ -1,5 +1,9 @@
-"""Jobs and schedules that span the whole graph: `make run`'s job, the daily update and
-the weekly reconcile."""
+"""Jobs and schedules that span the whole graph: `make run`'s job, the daily update, the
+weekly reconcile and the full rebuild.
+
+A daily update builds only the loads not yet built and the trials they touched; the
+weekly reconcile and `make rebuild` rebuild every model from the whole landing, with
+every test, and publish whatever differs (nothing, when the daily builds were right)."""
 
 import dagster as dg
 
@@ -12,13 +16,18 @@ everything_job = dg.define_asset_job(
 )
 
 
-def _registry_job(name: str, pull: str, description: str):
+WEEKLY = dg.AssetSelection.tag("cadence", "weekly")
+FULL_REFRESH = {"warehouse_models": {"config": {"full_refresh": True}}}
+
+
+def _registry_job(name: str, pull: str, description: str, full_refresh: bool = False):
     # Reports that come out weekly have their own schedule, not one per load.
+    ops = {"ctgov_landing": {"config": {"source": "registry", "pull": pull}}}
     return dg.define_asset_job(
         name,
-        selection=dg.AssetSelection.all() - dg.AssetSelection.tag("cadence", "weekly"),
+        selection=dg.AssetSelection.all() - WEEKLY,
         description=description,
-        config={"ops": {"ctgov_landing": {"config": {"source": "registry", "pull": pull}}}},
+        config={"ops": {**ops, **(FULL_REFRESH if full_refresh else {})}},
     )
 
 
@@ -30,7 +39,17 @@ daily_update_job = _registry_job(
 weekly_reconcile_job = _registry_job(
     "weekly_reconcile",
     "download",
-    "Load the registry's bulk download, mark studies it no longer holds, rebuild downstream.",
+    "Load the registry's bulk download, mark studies it no longer holds, rebuild every model"
+    " whole with every test.",
+    full_refresh=True,
+)
+rebuild_job = dg.define_asset_job(
+    "rebuild",
+    # Nothing is loaded, and no digest goes out: a rebuild republishes what was landed.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest", "alerts") - WEEKLY,
+    description="Rebuild every model from the whole landing (make rebuild), publish what"
+    " differs, rebuild the site and the exports.",
+    config={"ops": FULL_REFRESH},
 )
 
 # Schedules reach the live registry, so they run only where an operator says so.
@@ -68,5 +87,5 @@ def run_in_progress(instance: dg.DagsterInstance) -> dg.DagsterRun | None:
     return runs[0] if runs else None
 
 
-JOBS = [everything_job, daily_update_job, weekly_reconcile_job]
+JOBS = [everything_job, daily_update_job, weekly_reconcile_job, rebuild_job]
 SCHEDULES = [daily_update_schedule, weekly_reconcile_schedule]

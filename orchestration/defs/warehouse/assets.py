@@ -8,6 +8,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from pydantic import Field
 
 from orchestration.defs.metadata import tables_written
 from orchestration.defs.warehouse.resources import WarehouseResource
@@ -25,6 +26,14 @@ def dbt_cli() -> DbtCliResource:
 if not DBT_PROJECT.manifest_path.exists():
     # A fresh clone has no manifest yet; `make` targets refresh it, this covers the rest.
     dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+
+
+class BuildConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild every model from the whole landing (make rebuild, the weekly"
+        " reconcile) instead of the loads not yet built.",
+    )
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -46,12 +55,21 @@ class WarehouseTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=WarehouseTranslator(),
 )
 def warehouse_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: BuildConfig,
 ):
-    """Build and test every dbt model into the build file (never the published one)."""
+    """Build and test the dbt models into the build file (never the published one): the
+    loads not yet built and the trials they touched, or everything on a full rebuild."""
+    plan = warehouse.plan_build(config.full_refresh)
+    context.log.info(plan.describe())
     with warehouse.dbt_environment():
-        invocation = dbt.cli(["build"], context=context)
+        invocation = dbt.cli(["build", *plan.dbt_args()], context=context)
     yield from invocation.stream()
+    if not context.is_subset:
+        # Only a build of every model has built those loads; a partial one is redone.
+        warehouse.record_build(context.run.run_id, plan)
 
 
 @dg.asset(

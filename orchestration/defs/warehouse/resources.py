@@ -6,13 +6,22 @@ from datetime import timedelta
 
 from orchestration.defs.settings_resource import SettingsResource, setting
 from orchestration.lib.common.lake import Lake
-from orchestration.lib.common.settings import environment
+from orchestration.lib.common.settings import DBT_PROJECT_DIR, environment
+from orchestration.lib.warehouse import build_state
+from orchestration.lib.warehouse.build_state import BuildPlan
 from orchestration.lib.warehouse.maintenance import Maintained, maintain
 from orchestration.lib.warehouse.publish import Published, publish, table_counts
 
 # Tables dbt needs to build from but analysts do not get: every staging table reads
-# its module from this one, which holds each landed record's JSON again.
-UNPUBLISHED = ("staging.stg_ctgov__study_modules",)
+# its module from this one, which holds each new record's JSON again; the touched keys
+# are a build's bookkeeping.
+UNPUBLISHED = (
+    "staging.stg_ctgov__study_modules",
+    "intermediate.int_touched_trials",
+    "intermediate.int_touched_sites",
+    "intermediate.int_touched_conditions",
+)
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 class WarehouseResource(SettingsResource):
@@ -36,13 +45,33 @@ class WarehouseResource(SettingsResource):
         with environment(current.dbt_env()):
             yield
 
+    def plan_build(self, full_refresh: bool) -> BuildPlan:
+        """Whole or incremental, over which loads (lib/warehouse/build_state.py)."""
+        current = self.settings()
+        project = build_state.project_hash(DBT_PROJECT_DIR)
+        return build_state.plan_build(
+            current.landing, current.build_warehouse, project, full_refresh
+        )
+
+    def record_build(self, run_id: str, plan: BuildPlan) -> None:
+        current = self.settings()
+        build_state.record_build(
+            current.build_warehouse,
+            run_id,
+            plan,
+            build_state.project_hash(DBT_PROJECT_DIR),
+            current.landing,
+        )
+
     def open_lake(self) -> Lake:
         return Lake.of(self.settings())
 
     def publish(self, run_id: str) -> tuple[Published, dict[str, int]]:
         """Publish the build as one snapshot; return it and the row counts of ``main``."""
-        lake = self.open_lake()
-        published = publish(self.settings().build_warehouse, lake, run_id, UNPUBLISHED)
+        lake, build = self.open_lake(), self.settings().build_warehouse
+        incremental = build_state.incremental_tables(MANIFEST)
+        published = publish(build, lake, run_id, UNPUBLISHED, incremental)
+        build_state.mark_published(build)
         with lake.connect() as con:
             return published, table_counts(con)
 

@@ -9,8 +9,12 @@ A table is brought level with its build by its difference, not by a copy: the ro
 lake holds that the build no longer has are deleted, the build's rows the lake lacks
 are inserted. A snapshot then holds what the run changed, ``table_changes`` between two
 snapshots lists it, and the files a run adds grow with the change. A table whose columns
-changed is replaced whole. Each table is levelled on its own (:func:`_level`), so that a
-build which knows the keys it touched can narrow the comparison to them.
+changed is replaced whole.
+
+After incremental builds (lib/warehouse/build_state.py) only the keys they recomputed
+can differ: a table keyed by trial, site or MeSH term is compared on those keys' rows
+alone, so publishing costs what the day changed. After a full rebuild every row is
+compared.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import duckdb
 
 from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import NAME, Lake, sql_literal
+from orchestration.lib.warehouse.build_state import SCHEMA, TOUCHED, publish_whole
 
 RUNS = "runs"  # in schema main: one row per published snapshot
 # Its columns: name, type, and what the data dictionary says of each.
@@ -68,15 +73,20 @@ def publish(
     lake: Lake,
     run_id: str,
     leave_out: Iterable[str] = (),
+    incremental: Iterable[str] = (),
 ) -> Published:
-    """Make the lake equal the build (but ``leave_out``, as ``schema.table``), in one snapshot."""
+    """Make the lake equal the build (but ``leave_out``, as ``schema.table``), in one snapshot.
+
+    The ``incremental`` tables (``schema.table``) are compared on the keys the unpublished
+    builds recomputed, unless one of them was a full rebuild.
+    """
     if not build.exists():
         raise FileNotFoundError(f"no build to publish at {build}")
     # Fold any write-ahead log into the build file, so that it is complete on its own.
     duckdb.connect(str(build)).close()
     if build.with_name(build.name + ".wal").exists():
         raise RuntimeError(f"{build} still has a write-ahead log; is a build still running?")
-    skipped = set(leave_out)
+    skipped, narrowable = set(leave_out), set(incremental)
     with lake.connect(read_only=False) as con:
         con.execute(f"attach {sql_literal(str(build))} as build (read_only)")
         con.execute("begin transaction")
@@ -89,12 +99,14 @@ def publish(
         tables = [
             (schema, table)
             for schema, table in _tables(con, "build")
-            if f"{schema}.{table}" not in skipped
+            if f"{schema}.{table}" not in skipped and schema != SCHEMA
         ]
         new_batches = _new_batches(con)
+        whole = publish_whole(con, "build")
         for schema, table in tables:
             con.execute(f'create schema if not exists {NAME}."{schema}"')
-            published.changes[f"{schema}.{table}"] = _level(con, schema, table)
+            narrow = not whole and f"{schema}.{table}" in narrowable
+            published.changes[f"{schema}.{table}"] = _level(con, schema, table, narrow)
         for schema, table in set(_tables(con, NAME)) - set(tables) - {("main", RUNS)}:
             con.execute(f'drop table {NAME}."{schema}"."{table}"')
         _copy_macros(con)
@@ -123,8 +135,14 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: 
     ).fetchall()
 
 
-def _level(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int, int]:
-    """Make the lake's table equal the build's; return (rows deleted, rows inserted)."""
+def _level(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, narrow: bool
+) -> tuple[int, int]:
+    """Make the lake's table equal the build's; return (rows deleted, rows inserted).
+
+    When ``narrow``, a table with a key column of ``TOUCHED`` is compared only on the
+    rows of the keys the unpublished builds recomputed: its other rows did not change.
+    """
     built, name = f'build."{schema}"."{table}"', f'{NAME}."{schema}"."{table}"'
     columns, published = _columns(con, "build", schema, table), _columns(con, NAME, schema, table)
     if published != columns:
@@ -135,14 +153,21 @@ def _level(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[int
             con.execute(f"drop table {name}")
         con.execute(f"create table {name} as from {built}")
         return deleted, con.execute(f"select count(*) from {name}").fetchall()[0][0]
+    names = [column for column, _ in columns]
+    key = next((k for k in TOUCHED if k in names), None) if narrow else None
+    only = lake_only = "true"
+    if key:
+        keys = f"(select key from build.{SCHEMA}.unpublished where key_column = {sql_literal(key)})"
+        only, lake_only = f'"{key}" in {keys}', f'lake_row."{key}" in {keys}'
     # A lake row stays when the build has a row equal to it in every column (nulls equal).
-    same = " and ".join(f'lake_row."{c}" is not distinct from build_row."{c}"' for c, _ in columns)
+    same = " and ".join(f'lake_row."{c}" is not distinct from build_row."{c}"' for c in names)
     deleted = con.execute(
         f"delete from {name} where rowid in (select lake_row.rowid from {name} as lake_row"
-        f" anti join {built} as build_row on {same})"
+        f" anti join (from {built} where {only}) as build_row on {same} where {lake_only})"
     ).fetchall()[0][0]
     inserted = con.execute(
-        f"insert into {name} select * from (from {built} except all from {name})"
+        f"insert into {name} select * from"
+        f" (from {built} where {only} except all from {name} where {only})"
     ).fetchall()[0][0]
     return deleted, inserted
 

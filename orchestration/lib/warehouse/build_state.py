@@ -1,0 +1,179 @@
+"""What the dbt build file holds: the loads it has built, and what it has not published yet.
+
+A daily build does the day's work (dbt_project/macros/incremental.sql): dbt is given the
+succeeded load batches the build has not built yet, as a set (a pull interrupted and
+resumed can finish after later loads), and recomputes only the trials they touched.
+The build file records, in schema ``build_state`` (never published):
+
+- ``builds``: one row per complete build, with the batches it built, whether it rebuilt
+  whole, the dbt project's fingerprint, and whether it has been published;
+- ``unpublished``: the keys (``nct_id``, ``site_id``, ``mesh_id``) the builds not yet
+  published recomputed, so that publishing compares only their rows.
+
+The build is rebuilt whole when asked, when there is no build or no record of it, when
+the dbt project changed since (an upgrade must not mix old and new logic), or when the
+landing no longer holds a batch the build has (the landing was replaced).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = "build_state"
+# The key columns a build records touched keys for, with the model that holds them.
+TOUCHED = {
+    "nct_id": "intermediate.int_touched_trials",
+    "site_id": "intermediate.int_touched_sites",
+    "mesh_id": "intermediate.int_touched_conditions",
+}
+BATCH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_TABLES = f"""
+create schema if not exists {SCHEMA};
+create table if not exists {SCHEMA}.builds (
+    run_id varchar not null,
+    built_at timestamp with time zone not null default current_timestamp,
+    full_refresh boolean not null,
+    project_hash varchar not null,
+    batch_ids varchar[] not null,
+    published boolean not null default false
+);
+create table if not exists {SCHEMA}.unpublished (key_column varchar not null, key varchar not null);
+"""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What the next dbt build does: everything, or the batches listed."""
+
+    full_refresh: bool
+    reason: str
+    batches: tuple[str, ...] = ()
+
+    def dbt_args(self) -> list[str]:
+        if self.full_refresh:
+            return ["--full-refresh"]
+        # dbt reads the list as YAML; the ids are validated, so JSON quoting is enough.
+        quoted = ", ".join(f'"{batch}"' for batch in self.batches)
+        return ["--vars", f"{{batches: [{quoted}]}}"]
+
+    def describe(self) -> str:
+        if self.full_refresh:
+            return f"full rebuild: {self.reason}"
+        return f"incremental build of {len(self.batches)} new load(s): {', '.join(self.batches)}"
+
+
+def project_hash(project_dir: Path) -> str:
+    """A fingerprint of everything that decides what dbt builds (models, macros, seeds)."""
+    digest = hashlib.sha256()
+    parts = ("dbt_project.yml", "models", "macros", "seeds", "tests")
+    paths = [p for part in parts for p in [project_dir / part, *(project_dir / part).rglob("*")]]
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def incremental_tables(manifest: Path) -> set[str]:
+    """The incremental models (``schema.table``): their rows change only for the keys a
+    build recomputes, so publishing may compare those keys alone."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {
+        f"{node['schema']}.{node['alias']}"
+        for node in nodes
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    }
+
+
+def succeeded_batches(landing: Path) -> set[str]:
+    with duckdb.connect(str(landing), read_only=True) as con:
+        rows = con.execute("select batch_id from load_batches where status = 'succeeded'")
+        return {batch for (batch,) in rows.fetchall()}
+
+
+def plan_build(landing: Path, build: Path, project: str, full_refresh: bool) -> BuildPlan:
+    """Decide whether the next build is whole or incremental, and over which batches."""
+    if full_refresh:
+        return BuildPlan(True, "asked for")
+    if not build.exists():
+        return BuildPlan(True, "no build yet")
+    with duckdb.connect(str(build), read_only=True) as con:
+        if not _has_state(con):
+            return BuildPlan(True, "the build has no record of the loads it holds")
+        last_project, built = con.execute(
+            f"select arg_max(project_hash, built_at), flatten(list(batch_ids)) from {SCHEMA}.builds"
+        ).fetchall()[0]
+    if last_project is None:
+        return BuildPlan(True, "the build has no record of the loads it holds")
+    if last_project != project:
+        return BuildPlan(True, "the dbt project changed since the last build")
+    succeeded, built = succeeded_batches(landing), set(built)
+    if built - succeeded:
+        gone = ", ".join(sorted(built - succeeded)[:3])
+        return BuildPlan(True, f"the landing no longer holds loads the build has ({gone})")
+    pending = tuple(sorted(succeeded - built))
+    invalid = [batch for batch in pending if not BATCH_ID.fullmatch(batch)]
+    if invalid:
+        raise ValueError(f"not a batch id: {invalid[0]!r}")
+    return BuildPlan(False, "new loads", pending)
+
+
+def record_build(build: Path, run_id: str, plan: BuildPlan, project: str, landing: Path) -> None:
+    """After a complete build: the batches it built, and the keys it left to publish."""
+    batches = sorted(succeeded_batches(landing)) if plan.full_refresh else list(plan.batches)
+    with duckdb.connect(str(build)) as con:
+        con.execute(_TABLES)
+        con.execute("begin transaction")
+        if plan.full_refresh:
+            # Everything is rebuilt: what the build held before no longer counts.
+            con.execute(f"delete from {SCHEMA}.builds")
+            con.execute(f"delete from {SCHEMA}.unpublished")
+        else:
+            for column, model in TOUCHED.items():
+                con.execute(
+                    f"insert into {SCHEMA}.unpublished select ?, {column} from {model}",
+                    [column],
+                )
+        con.execute(
+            f"insert into {SCHEMA}.builds (run_id, full_refresh, project_hash, batch_ids)"
+            " values (?, ?, ?, ?)",
+            [run_id, plan.full_refresh, project, batches],
+        )
+        con.execute("commit")
+        con.execute("checkpoint")
+
+
+def publish_whole(con: duckdb.DuckDBPyConnection, database: str) -> bool:
+    """Whether publishing must compare every row (a full rebuild not yet published, or
+    no record of the builds); if not, only the rows of the ``unpublished`` keys."""
+    if not _has_state(con, database):
+        return True
+    (whole,) = con.execute(
+        f"select coalesce(bool_or(full_refresh), false) from {database}.{SCHEMA}.builds"
+        " where not published"
+    ).fetchall()[0]
+    return bool(whole)
+
+
+def mark_published(build: Path) -> None:
+    """The lake now equals the build: nothing is left to publish."""
+    with duckdb.connect(str(build)) as con:
+        if _has_state(con):
+            con.execute("begin transaction")
+            con.execute(f"update {SCHEMA}.builds set published = true where not published")
+            con.execute(f"delete from {SCHEMA}.unpublished")
+            con.execute("commit")
+
+
+def _has_state(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'builds'"
+        " and (database_name = ? or ? is null)",
+        [SCHEMA, database, database],
+    ).fetchall()[0][0]
+    return found > 0
