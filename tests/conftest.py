@@ -35,7 +35,7 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setti
 def dated_history(
     tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict]
 ) -> tuple[dict, Settings]:
-    """The dated dumps of tests/support/dated_dumps.py, loaded out of order and built once."""
+    """The dated dumps of tests/support/dated_dumps.py, loaded out of order, built incrementally."""
     from tests.support.dated_dumps import build_series, load_dated_dumps
 
     series = build_series(sample_records)

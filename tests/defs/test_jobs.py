@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
-from orchestration.defs.jobs import daily_update_schedule, weekly_reconcile_schedule
+from orchestration.defs.jobs import (
+    daily_update_job,
+    daily_update_schedule,
+    everything_job,
+    rebuild_job,
+    weekly_reconcile_job,
+    weekly_reconcile_schedule,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,3 +47,18 @@ def test_the_weekly_report_comes_out_weekly_not_per_load() -> None:
     assert "parquet_exports" in assets_of("daily_update")
     schedule = defs.resolve_schedule_def("write_weekly_report_schedule")
     assert schedule.cron_schedule == "0 8 * * 1"
+
+
+def test_the_weekly_reconcile_and_make_rebuild_rebuild_whole_daily_runs_do_not() -> None:
+    from orchestration.definitions import defs
+
+    def full_refresh(job) -> bool:
+        config = (job.config or {}).get("ops", {}).get("warehouse_models", {})
+        return config == {"config": {"full_refresh": True}}
+
+    assert full_refresh(weekly_reconcile_job) and full_refresh(rebuild_job)
+    assert not full_refresh(daily_update_job) and not full_refresh(everything_job)
+    rebuilt = {node.name for node in defs.resolve_job_def("rebuild").nodes}
+    # It loads nothing and sends no digest; it republishes, and rebuilds the site.
+    assert "ctgov_landing" not in rebuilt and "alert_digests" not in rebuilt
+    assert {"warehouse_models", "published_warehouse", "site_published"} <= rebuilt

@@ -4,8 +4,9 @@ Four daily dumps of all 909 sample studies, in which some trials change: 40 as r
 trials did (the registry's history, replayed), others by a site changing its status,
 a site added or removed, a new contact phone, a new title, results posted, a status
 that reverts, and two trials missing from one dump. The session fixture
-`dated_history` (in conftest) loads them out of order and builds everything once;
-history and trend tests each read them again independently.
+`dated_history` (in conftest) loads them out of order in three incremental builds;
+history and trend tests each read them again independently, and the incremental
+build's test compares them with a full rebuild.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.ingest.landing import land_dump
 from orchestration.testing.change_patterns import read_histories, replay, stamp, write_jsonl
-from tests.support.pipeline import data_dir, run_everything
+from tests.support.pipeline import WAREHOUSE, data_dir, run_everything
 from tests.support.records import nct
 
 DAYS = [date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), date(2026, 7, 6)]
@@ -134,7 +135,10 @@ def build_series(sample: list[Record]) -> Series:
 
 
 def load_dated_dumps(series: Series, folder: Path) -> Settings:
-    """Write one dump per day, land three out of order and build from the fourth."""
+    """Write one dump per day and build them as daily runs would, out of order: the third
+    day first, then the first (a backdated dump), then the fourth landed twice (a reload)
+    with a dump whose bad record is quarantined, all three built in one run with the
+    second day's. Every build after the first is incremental."""
     dumps = [
         write_jsonl(
             folder / f"dump-{day}.jsonl",
@@ -142,9 +146,15 @@ def load_dated_dumps(series: Series, folder: Path) -> Settings:
         )
         for index, day in enumerate(DAYS)
     ]
+    # A truncated record beside a good one (seen the same day, so nothing new).
+    bad = folder / "dump-bad.jsonl"
+    with dumps[3].open() as fourth:
+        bad.write_text('{"protocolSection": {"nctId": "NCT0\n' + next(fourth))
     with data_dir(folder) as current:
-        for index in (2, 0, 3):
-            land_dump(current.landing, dumps[index], as_of=DAYS[index])
+        for index in (2, 0):
+            assert run_everything(dumps[index], DAYS[index].isoformat(), up_to=WAREHOUSE).success
+        for dump in (dumps[3], dumps[3], bad):
+            land_dump(current.landing, dump, as_of=DAYS[3])
         assert run_everything(dumps[1], as_of=DAYS[1].isoformat()).success
         return current
 

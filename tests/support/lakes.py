@@ -24,6 +24,7 @@ from moto.server import ThreadedMotoServer
 
 from orchestration.lib.common.lake import NAME
 from orchestration.lib.common.settings import environment
+from orchestration.lib.warehouse.build_state import SCHEMA
 
 S3_KEYS = {
     "AWS_ACCESS_KEY_ID": "trialwatch-test",
@@ -131,14 +132,16 @@ def s3_objects(endpoint: str, bucket: str, prefix: str) -> list[str]:
 def differences(con: duckdb.DuckDBPyConnection, build: Path, leave_out: Iterable[str]) -> dict:
     """Where the lake (``con``'s default database) and a build file differ, table by table:
     (rows only in the build, rows only in the lake), each side's rows taken as a multiset
-    (``except all``, nulls equal). Empty when every table is equal."""
+    (``except all``, nulls equal). Empty when every table is equal. The build's own
+    bookkeeping (schema build_state) is never published."""
     con.execute(f"attach '{build}' as compared (read_only)")
     try:
         listed = (
             "select schema_name || '.' || table_name from duckdb_tables()"
             " where database_name = ? order by 1"
         )
-        built = {t for (t,) in con.execute(listed, ["compared"]).fetchall()} - set(leave_out)
+        tables = con.execute(listed, ["compared"]).fetchall()
+        built = {t for (t,) in tables if not t.startswith(f"{SCHEMA}.")} - set(leave_out)
         published = {t for (t,) in con.execute(listed, [NAME]).fetchall()} - {"main.runs"}
         found = {}
         if built != published:

@@ -8,6 +8,7 @@ from pathlib import Path
 from orchestration.lib.common.settings import environment
 from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
+from tests.support.rebuild import disagreements
 from tests.support.records import nct
 
 
@@ -47,3 +48,36 @@ def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) ->
             current,
             "select nct_id, removed_on::varchar from main.trials where is_removed",
         ) == [(nct(sample_records[0]), "2026-06-25")]
+
+        # The next day's incremental pull fetches what changed: a trial stopped listing
+        # its first site. Only what the pull fetched is rebuilt and published.
+        study = next(s for s in changed[3:] if len(_locations(s)) >= 2)
+        dropped = _locations(study).pop(0)
+        study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-06-26"
+        emulator.set_studies(changed, "2026-06-26T09:00:00")
+        assert run_everything(emulator.base_url, up_to=WAREHOUSE).success
+        fetched = {n for (n,) in query(current, FETCHED, ["2026-06-26"])}
+        assert nct(study) in fetched and len(fetched) < len(changed) / 10
+        last, before = query(
+            current, "select max(snapshot_id), max(snapshot_id) - 1 from main.runs"
+        )[0]
+        for table in ("trials", "trial_sites", "trial_versions", "recruiting_status"):
+            touched = query(
+                current, f"select distinct nct_id from table_changes('{table}', ?, ?)", [last, last]
+            )
+            assert {n for (n,) in touched} <= fetched, table
+        assert query(
+            current,
+            "select count(*) from main.trial_sites where nct_id = ?"
+            " and facility is not distinct from ?",
+            [nct(study), dropped.get("facility")],
+        ) == [(0,)]
+        # In order, a removal, a day's pull: a full rebuild of the landing agrees.
+        assert disagreements(current, tmp_path / "rebuilt") == {}
+
+
+FETCHED = "select nct_id from main.trial_versions where last_observed_on = ?"
+
+
+def _locations(study: dict) -> list[dict]:
+    return study["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
