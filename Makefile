@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install system-run system-test manifest run test lint format dev sql site docs dashboard notebooks emulator bench clean
+.PHONY: help install system-run system-test manifest run rebuild test lint format dev sql site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,6 +19,7 @@ DASHBOARD_PORT ?= 2718
 export MARIMO_SKIP_UPDATE_CHECK := 1
 STUDIES ?= 10000
 CHANGED ?= 1000
+DAYS ?= 1
 RECORD ?=
 
 help:  ## list the targets
@@ -52,6 +53,9 @@ manifest: install  ## parse the dbt project (the manifest Dagster loads)
 run: manifest system-run  ## land SOURCE= (a dump, default the sample, or an API URL; AS_OF=, PULL=), build, publish
 	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") \
 		$(if $(AS_OF),--as-of "$(AS_OF)") $(if $(PULL),--pull "$(PULL)")
+
+rebuild: manifest system-run  ## rebuild every model whole from the landing (as the weekly reconcile does), publish what differs
+	$(BIN)/python -m orchestration rebuild
 
 test: manifest system-test  ## run the test suite
 	$(BIN)/pytest
@@ -94,8 +98,8 @@ emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry
 	$(BIN)/python -m orchestration.testing.registry_emulator --port $(PORT) \
 		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
 
-bench: manifest  ## time each stage of a full load of STUDIES= and a daily update of CHANGED= (RECORD=1: into docs/benchmarks.md)
-	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) $(if $(RECORD),--record)
+bench: manifest  ## time each stage of a full load of STUDIES= and DAYS= daily updates of CHANGED= (RECORD=1: into docs/benchmarks.md)
+	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) --days $(DAYS) $(if $(RECORD),--record)
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/lake data/.build data/dagster data/site \

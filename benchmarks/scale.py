@@ -1,20 +1,21 @@
 """Benchmark: the whole pipeline at registry scale, stage by stage.
 
 For ``--studies`` N it generates (once, kept in ``data/bench/dumps``) a bulk-download
-zip of N studies and a daily dump of ``--changed`` studies, then in a fresh data
-folder runs:
+zip of N studies and ``--days`` daily dumps of ``--changed`` studies each, then in a
+fresh data folder runs:
 
 1. the full load: the ``everything`` job on the zip (land, every dbt model and test,
    history, publish, site, alerts, exports, report);
-2. the daily update: the ``daily_update`` job on the day after's dump.
+2. the daily updates: the ``daily_update`` job on each following day's dump, in order,
+   measuring each, so that growth with history shows.
 
 Each runs in a child process while this one samples the resident memory of the
 whole process tree (Dagster, dbt, the load's workers). It prints, and with
 ``--record`` writes into docs/benchmarks.md, each stage's time, the peak memory (and
-the steps that reached the highest) and the size on disk of the landing, the
-warehouse and the site.
+the steps that reached the highest) and the size on disk of the landing, the lake,
+the dbt build and the site, after the full load and after each day.
 
-    .venv/bin/python -m benchmarks.scale --studies 100000 --record
+    .venv/bin/python -m benchmarks.scale --studies 100000 --days 10 --record
 """
 
 from __future__ import annotations
@@ -163,7 +164,9 @@ def sizes(data_dir: Path) -> dict[str, int]:
     }
 
 
-def report(args: argparse.Namespace, generated: float, full: Run, daily: Run, disk: dict) -> str:
+def report(
+    args: argparse.Namespace, generated: float, full: Run, dailies: list[tuple[Run, dict]]
+) -> str:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO_ROOT
     ).stdout.strip()
@@ -171,20 +174,22 @@ def report(args: argparse.Namespace, generated: float, full: Run, daily: Run, di
         f"{psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB, "
         f"{platform.python_implementation()} {platform.python_version()}"
     )
+    daily, disk = dailies[0][0], dailies[-1][1]
     names = list(dict.fromkeys([*full.stages, *daily.stages]))
     rows = [
         f"| {name} | {full.stages.get(name, 0):.1f} | {daily.stages.get(name, 0):.1f} |"
         for name in names
     ]
+    days = f" DAYS={args.days}" if args.days > 1 else ""
     lines = [
         f"<!-- bench:{args.studies} -->",
         f"### {args.studies:,} studies",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, commit `{commit}`:",
-        f"`make bench STUDIES={args.studies} CHANGED={args.changed}`"
+        f"`make bench STUDIES={args.studies} CHANGED={args.changed}{days}`"
         f" (dumps generated in {generated:.0f} s, kept for reruns).",
         "",
-        f"| seconds | full load | daily update ({args.changed:,} changed) |",
+        f"| seconds | full load | first daily update ({args.changed:,} changed) |",
         "| --- | ---: | ---: |",
         *rows,
         f"| **total (wall)** | **{full.wall_s:.1f}** | **{daily.wall_s:.1f}** |",
@@ -193,12 +198,37 @@ def report(args: argparse.Namespace, generated: float, full: Run, daily: Run, di
         "",
         f"Steps with the highest memory, full load / daily update: {heaviest_steps(full, daily)}.",
         "",
-        f"On disk after both: landing {disk['landing'] / 2**20:,.0f} MB, lake (both"
-        f" snapshots) {disk['lake'] / 2**20:,.0f} MB, dbt build {disk['build'] / 2**20:,.0f} MB,"
+        f"On disk after the last day: landing {disk['landing'] / 2**20:,.0f} MB, lake (every"
+        f" snapshot) {disk['lake'] / 2**20:,.0f} MB, dbt build {disk['build'] / 2**20:,.0f} MB,"
         f" site {disk['site'] / 2**20:,.0f} MB.",
-        f"<!-- /bench:{args.studies} -->",
     ]
+    if len(dailies) > 1:
+        lines += ["", *day_by_day(full, dailies)]
+    lines.append(f"<!-- /bench:{args.studies} -->")
     return "\n".join(lines)
+
+
+def day_by_day(full: Run, dailies: list[tuple[Run, dict]]) -> list[str]:
+    """Each daily update's time by stage, peak memory and sizes: the curve with history."""
+    stages = ("dbt models", "history", "dbt tests", "publish", "site feed", "alerts")
+    header = " | ".join(["day", "wall s", *stages, "other", "peak GB"])
+    lines = [
+        f"| {header} | landing MB | lake MB | build MB | site MB |",
+        "| ---: " * (len(stages) + 8) + "|",
+    ]
+    for day, (run, disk) in enumerate(dailies, start=1):
+        measured = [run.stages.get(stage, 0.0) for stage in stages]
+        other = run.wall_s - sum(measured)
+        cells = [
+            str(day),
+            f"{run.wall_s:.1f}",
+            *(f"{seconds:.1f}" for seconds in measured),
+            f"{other:.1f}",
+            f"{run.peak_rss / 2**30:.2f}",
+            *(f"{disk[k] / 2**20:,.0f}" for k in ("landing", "lake", "build", "site")),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def heaviest_steps(full: Run, daily: Run, count: int = 4) -> str:
@@ -225,28 +255,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=10_000)
     parser.add_argument("--changed", type=int, default=1_000)
+    parser.add_argument("--days", type=int, default=1, help="daily updates after the full load")
     parser.add_argument("--record", action="store_true", help="write into docs/benchmarks.md")
     args = parser.parse_args()
     generator = Generator()
     dumps = BENCH_DIR / "dumps" / f"{args.studies}-changed-{args.changed}-seed-{generator.seed}"
     started = time.perf_counter()
-    day_0, day_1 = dumps / "day-0.zip", dumps / "day-1.zip"
+    day_0 = dumps / "day-0.zip"
     if not day_0.exists():
         full_dump(day_0, args.studies, generator)
-    if not day_1.exists():
-        daily_dump(day_1, 1, args.studies, args.changed, generator)
+    days = [dumps / f"day-{day}.zip" for day in range(1, args.days + 1)]
+    for day, dump in enumerate(days, start=1):
+        if not dump.exists():
+            daily_dump(dump, day, args.studies, args.changed, generator)
     generated = time.perf_counter() - started
     data_dir = BENCH_DIR / f"run-{args.studies}"
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     full = run_job("everything", data_dir, day_0, generator.base_day.isoformat())
-    # Printed at once: if the daily update fails, the full load's figures are not lost.
+    # Printed at once: if a daily update fails, the figures before it are not lost.
     print(f"full load: {full.wall_s:.1f} s, peak {full.peak_rss / 2**30:.2f} GB", flush=True)
     print(json.dumps(full.stages), flush=True)
     print(json.dumps(full.step_peaks), flush=True)
-    next_day = (generator.base_day + timedelta(days=1)).isoformat()
-    daily = run_job("daily_update", data_dir, day_1, next_day)
-    block = report(args, generated, full, daily, sizes(data_dir))
+    dailies = []
+    for day, dump in enumerate(days, start=1):
+        as_of = (generator.base_day + timedelta(days=day)).isoformat()
+        daily = run_job("daily_update", data_dir, dump, as_of)
+        dailies.append((daily, sizes(data_dir)))
+        print(f"day {day}: {daily.wall_s:.1f} s {json.dumps(daily.stages)}", flush=True)
+    block = report(args, generated, full, dailies)
     print(block)
     if args.record:
         record(block, args.studies)
