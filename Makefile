@@ -57,8 +57,10 @@ run: manifest system-run  ## land SOURCE= (a dump, default the sample, or an API
 rebuild: manifest system-run  ## rebuild every model whole from the landing (as the weekly reconcile does), publish what differs
 	$(BIN)/python -m orchestration rebuild
 
+# One worker per core (pytest-xdist); a file's tests stay on one worker, so the
+# fixtures a file builds are built once.
 test: manifest system-test  ## run the test suite
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check .
