@@ -71,7 +71,6 @@ class WarehouseResource(SettingsResource):
         lake, build = self.open_lake(), self.settings().build_warehouse
         incremental = build_state.incremental_tables(MANIFEST)
         published = publish(build, lake, run_id, UNPUBLISHED, incremental)
-        build_state.mark_published(build)
         with lake.connect() as con:
             return published, table_counts(con)
 

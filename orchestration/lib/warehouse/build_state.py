@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 
 SCHEMA = "build_state"
-# The key columns a build records touched keys for, with the model that holds them.
+# The key columns a build records touched keys for, with the model that holds them
+# (dbt's side of the same list is the touched_keys macro, macros/incremental.sql).
 TOUCHED = {
     "nct_id": "intermediate.int_touched_trials",
     "site_id": "intermediate.int_touched_sites",

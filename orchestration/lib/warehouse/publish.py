@@ -28,7 +28,7 @@ import duckdb
 
 from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import NAME, Lake, sql_literal
-from orchestration.lib.warehouse.build_state import SCHEMA, TOUCHED, publish_whole
+from orchestration.lib.warehouse.build_state import SCHEMA, TOUCHED, mark_published, publish_whole
 
 RUNS = "runs"  # in schema main: one row per published snapshot
 # Its columns: name, type, and what the data dictionary says of each.
@@ -116,6 +116,8 @@ def publish(
             [f"run {run_id}", json.dumps({"run_id": run_id})],
         )
         con.execute("commit")
+    # The lake now holds what the builds recorded as unpublished.
+    mark_published(build)
     return published
 
 
