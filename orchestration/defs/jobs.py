@@ -17,7 +17,10 @@ everything_job = dg.define_asset_job(
 
 
 WEEKLY = dg.AssetSelection.tag("cadence", "weekly")
-FULL_REFRESH = {"warehouse_models": {"config": {"full_refresh": True}}}
+FULL_REFRESH = {
+    "warehouse_models": {"config": {"full_refresh": True}},
+    "site_feed": {"config": {"full_refresh": True}},
+}
 
 
 def _registry_job(name: str, pull: str, description: str, full_refresh: bool = False):

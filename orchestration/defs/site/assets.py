@@ -1,16 +1,31 @@
 """The site: the page feed (JSON documents) and the pages rendered from it, built aside
-in this run's build folder, checked, then switched in as the live site."""
+in this run's build folder, checked, then switched in as the live site.
+
+A daily run remakes only the documents whose inputs moved in the lake, the pages of
+the documents it wrote, and the indexes from the site state; its check reads the
+files it wrote. A full build (the first, the weekly reconcile, `make rebuild`, or a
+change of the code that makes documents) remakes and checks everything.
+"""
 
 import dagster as dg
+from pydantic import Field
 
 from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import warehouse_scrubber
 from orchestration.lib.site.builds import SiteBuilds, problems
-from orchestration.lib.site.feed import trial_documents
+from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
-from orchestration.lib.site.render import feed_documents, render_pages, write_feed
+from orchestration.lib.site.render import update_pages
+from orchestration.lib.site.site_state import SiteState
+
+
+class SiteConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="Remake every document and page and check every file, not only what moved.",
+    )
 
 
 def _written(output: SiteOutput) -> dict[str, int]:
@@ -27,18 +42,33 @@ def _written(output: SiteOutput) -> dict[str, int]:
     kinds={"json"},
     description="One JSON document per trial and condition, the condition and search indexes.",
 )
-def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
+def site_feed(
+    context: dg.AssetExecutionContext, config: SiteConfig, site: SiteResource
+) -> dg.MaterializeResult:
     current = site.settings()
-    build = SiteBuilds(current.site).build(context.run.run_id)
+    builds = SiteBuilds(current.site)
+    build = builds.build(context.run.run_id)
+    base = builds.based_on(build)
     output = SiteOutput(build)
-    trials, conditions = write_feed(trial_documents(Lake.of(current), site.writer()), output)
-    context.log.info(
-        f"feed: {trials} trials, {conditions} conditions in {build}; {_written(output)}"
-    )
+    with Lake.of(current).connect() as con:
+        update = update_feed(
+            con,
+            site.writer(),
+            output,
+            base=SiteState(builds.state(base)) if base is not None else None,
+            target=SiteState(builds.state(build)),
+            full=config.full_refresh,
+        )
+    builds.record(build, "feed", [*output.written, *output.removed])
+    context.log.info(f"feed in {build}: {update}; {_written(output)}")
     return dg.MaterializeResult(
         metadata={
-            "trials": trials,
-            "conditions": conditions,
+            "full_build": update.full,
+            "lake_snapshot": update.snapshot,
+            "trials": update.trials,
+            "trials_remade": update.remade,
+            "trial_documents_changed": update.written,
+            "condition_documents_changed": update.conditions,
             **_written(output),
             "build": dg.MetadataValue.path(str(build)),
         }
@@ -52,14 +82,29 @@ def site_feed(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mater
     description="Trial, condition and index pages, Atom feeds and sitemap.xml, from the feed.",
 )
 def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
-    build = SiteBuilds(site.settings().site).build(context.run.run_id)
+    builds = SiteBuilds(site.settings().site)
+    build = builds.build(context.run.run_id)
+    state = SiteState(builds.state(build))
     output = SiteOutput(build)
-    trials, conditions = feed_documents(build, "trials"), feed_documents(build, "conditions")
-    render_pages(trials, conditions, output, site.site_settings())
-    context.log.info(f"pages in {build}: {_written(output)}")
-    return dg.MaterializeResult(
-        metadata={**_written(output), "index": dg.MetadataValue.path(str(build / "index.html"))}
+    rendered = update_pages(
+        output, state, site.site_settings(), builds.changes(build), full=_full(state)
     )
+    builds.record(build, "pages", [*output.written, *output.removed])
+    context.log.info(f"pages in {build}: {rendered} documents rendered; {_written(output)}")
+    return dg.MaterializeResult(
+        metadata={
+            "documents_rendered": rendered,
+            **_written(output),
+            "index": dg.MetadataValue.path(str(build / "index.html")),
+        }
+    )
+
+
+def _full(state: SiteState) -> bool:
+    meta = state.meta()
+    if meta is None:
+        raise RuntimeError(f"no site state in {state.folder}: the feed step did not finish")
+    return bool(meta["full"])
 
 
 @dg.asset(
@@ -68,26 +113,34 @@ def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mate
     kinds={"html"},
     check_specs=[dg.AssetCheckSpec("no_contact_details_published", asset="site_published")],
     description=(
-        "This run's build goes live if it holds no contact detail, every XML file parses"
-        " and nothing leads outside it; otherwise the live site stays as it was."
+        "This run's build goes live if the files it wrote (every file, in a full build)"
+        " hold no contact detail, every XML file among them parses and nothing leads"
+        " outside it; otherwise the live site stays as it was."
     ),
 )
 def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
     current = site.settings()
     builds = SiteBuilds(current.site)
     build = builds.build(context.run.run_id)
+    full = _full(SiteState(builds.state(build)))
+    written = None if full else builds.changes(build)
     with Lake.of(current).connect() as con:
         scrubber = warehouse_scrubber(con)
-    found = problems(build, scrubber)
+    found = problems(build, scrubber, written)
+    # The run's record of what it changed is complete, published or not: the next build
+    # can start from this one.
+    builds.seal(build)
     if found:
         # The other areas of the run go on; the live site is the last good build.
         context.log.error(f"site build {build.name} not published: {'; '.join(found[:10])}")
     else:
         builds.switch(build)
     described = "\n".join(f"- {line}" for line in found[:50]) or "none"
+    checked = "every file" if written is None else f"{len(written)} files written or removed"
     return dg.MaterializeResult(
         metadata={
             "published": not found,
+            "checked": checked,
             "live": dg.MetadataValue.path(str(builds.current())),
             "problems": dg.MetadataValue.md(described),
         },
@@ -96,7 +149,11 @@ def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.
                 check_name="no_contact_details_published",
                 passed=not found,
                 severity=dg.AssetCheckSeverity.ERROR,
-                metadata={"problems": len(found), "stored_phones": len(scrubber.stored_phones)},
+                metadata={
+                    "problems": len(found),
+                    "checked": checked,
+                    "stored_phones": len(scrubber.stored_phones),
+                },
                 description="; ".join(found[:10]) or None,
             )
         ],

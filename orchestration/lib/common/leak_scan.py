@@ -20,10 +20,17 @@ from orchestration.lib.common.privacy import Scrubber
 BATCH = 2_000
 
 
-def leaked(root: Path, scrubber: Scrubber, workers: int | None = None) -> dict[str, list[str]]:
-    """Each file under ``root`` that holds a contact detail, with the kinds found
-    ("email", "phone")."""
-    names = sorted(_files(root))
+def leaked(
+    root: Path,
+    scrubber: Scrubber,
+    files: Iterable[str] | None = None,
+    workers: int | None = None,
+) -> dict[str, list[str]]:
+    """Each file under ``root`` (or each of ``files``, relative to it) that holds a
+    contact detail, with the kinds found ("email", "phone")."""
+    names = sorted(_files(root) if files is None else files)
+    if not names:
+        return {}
     batches = [names[start : start + BATCH] for start in range(0, len(names), BATCH)]
     workers = min(workers or os.cpu_count() or 1, len(batches))
     if workers <= 1:

@@ -18,11 +18,12 @@ the same :func:`contact_details`. What is masked, in any registry text:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import duckdb
@@ -231,6 +232,22 @@ class Scrubber:
         lowered = flat.lower()
         return any(_last_word(n) in lowered for n in names)
 
+    @cached_property
+    def detail_keys(self) -> frozenset[str]:
+        """The stored details as :func:`detail_keys` finds them in text that holds them."""
+        keys = {_key(number) for number in self.stored_phones}
+        return frozenset(keys | {ANY_EMAIL} if self.stored_emails else keys)
+
+    def stored_in(self, value: Any, keys: Iterable[str]) -> list[str]:
+        """Digests of the stored phone numbers, and the stored emails, that ``value`` (with
+        ``keys``, its :func:`detail_keys`) holds: what only a stored detail masks in it."""
+        keys = set(keys)
+        found = sorted(self.detail_keys.intersection(keys) - {ANY_EMAIL})
+        if self.stored_emails and ANY_EMAIL in keys:
+            lowered = "\n".join(_strings(value)).lower()
+            found += sorted(e for e in self.stored_emails if e in lowered)
+        return found
+
     def leaks(self, published: str) -> set[str]:
         """The kinds of contact detail ("email", "phone") still in published text, read as a
         reader would see it (HTML and XML character references resolved)."""
@@ -240,6 +257,39 @@ class Scrubber:
         if any(email in lowered for email in self.stored_emails):
             kinds.add("email")
         return kinds
+
+
+def _key(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+# The key of any text holding an "@": where a stored email the pattern misses could be.
+ANY_EMAIL = _key("@")
+
+
+def detail_keys(value: Any) -> list[str]:
+    """Digests of what a stored detail could be in ``value``'s strings: each run of digits
+    long enough for a phone number, and an "@" anywhere. The next run finds, by these,
+    every trial whose text holds a detail newly stored (or no longer stored) anywhere."""
+    keys = set()
+    for text in _strings(value):
+        for match in DIGIT_RUN.finditer(text):
+            if len(number := digits(match.group(0))) >= MIN_PHONE_DIGITS:
+                keys.add(_key(number))
+        if "@" in text:
+            keys.add(ANY_EMAIL)
+    return sorted(keys)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
 
 
 STORED_DETAILS = """

@@ -11,9 +11,11 @@ wrote with them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,8 +23,8 @@ import duckdb
 import orjson
 
 from orchestration.lib.common.labels import day_label, label
-from orchestration.lib.common.lake import Lake, cursor
-from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
+from orchestration.lib.common.lake import cursor
+from orchestration.lib.common.privacy import Scrubber, detail_keys, people
 from orchestration.lib.common.query_rows import stream_rows
 from orchestration.lib.common.safe_names import is_mesh_id
 from orchestration.lib.site.plain_language import Writer
@@ -34,11 +36,15 @@ MASKED_CONTACT = "Contact details are on the registry record"
 
 # Trials are read a batch of ids at a time: sorting each table whole at once held
 # every table's sorted rows in memory together, past the read cap at 600,000 trials.
+# A build that remakes a few trials reads only theirs: ``{only}`` is where they are chosen.
 TRIALS_PER_READ = 25_000
+# In the connection's own in-memory database, which its cursors share (a temp table is
+# one cursor's alone).
+WANTED = "memory.main.wanted_trials"
 ID_RANGES = """
     select min(nct_id), max(nct_id)
     from (select nct_id, (row_number() over (order by nct_id) - 1) // $size as batch
-          from main.trials)
+          from main.trials where {only})
     group by batch
     order by batch
 """
@@ -47,43 +53,56 @@ TRIALS = """
     from main.trials as t
     left join main.trial_outcomes as o
         on t.nct_id = o.nct_id and o.outcome_type = 'primary' and o.ordinal = 1
-    where t.nct_id between $first and $last
+    where t.nct_id between $first and $last and {only}
     order by t.nct_id
 """
 CONDITIONS_AS_LISTED = """
     select nct_id, condition_name from main.trial_conditions
-    where nct_id between $first and $last
+    where nct_id between $first and $last and {only}
     order by nct_id, ordinal
 """
 CONDITION_TERMS = """
     select t.nct_id, c.mesh_id, c.mesh_term
     from main.trial_condition_terms as t join main.conditions as c using (mesh_id)
-    where t.relation = 'direct' and t.nct_id between $first and $last
+    where t.relation = 'direct' and t.nct_id between $first and $last and {only}
     order by t.nct_id, c.mesh_term
 """
 INTERVENTIONS = """
     select nct_id, intervention_type, name, description
     from main.interventions
-    where nct_id between $first and $last
+    where nct_id between $first and $last and {only}
     order by nct_id, ordinal
 """
 SITES = """
     select nct_id, facility, city, state, zip, country, site_status
     from main.trial_sites
-    where nct_id between $first and $last
+    where nct_id between $first and $last and {only}
     order by nct_id, ordinal
 """
 CENTRAL_CONTACT_ROLES = """
     select nct_id, role as contact_role from main.contacts
-    where location_ordinal is null and nct_id between $first and $last
+    where location_ordinal is null and nct_id between $first and $last and {only}
     order by nct_id, ordinal
 """
 CHANGES = """
     select nct_id, changed_on, sentence
     from main.trial_changes
-    where nct_id between $first and $last
+    where nct_id between $first and $last and {only}
     order by nct_id, changed_on desc, category, field, item_key
 """
+# Every table a trial's document reads, by nct_id (with the people the scrubber masks:
+# contacts, sponsors and sites); ``conditions`` is read by MeSH id, for its terms.
+READS_BY_TRIAL = (
+    "trials",
+    "trial_outcomes",
+    "trial_conditions",
+    "trial_condition_terms",
+    "interventions",
+    "trial_sites",
+    "contacts",
+    "trial_changes",
+    "sponsors",
+)
 
 
 def slug(text: str) -> str:
@@ -100,34 +119,67 @@ def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class TrialDocument:
+    """A trial's document, or None when its fingerprint is the one already known."""
+
+    nct_id: str
+    fingerprint: str
+    detail_keys: list[str]
+    document: dict[str, Any] | None
+
+
 def trial_documents(
-    lake: Lake, writer: Writer, per_read: int = TRIALS_PER_READ
-) -> Iterator[dict[str, Any]]:
-    """Each trial's document, in ``nct_id`` order, from the published warehouse.
+    con: duckdb.DuckDBPyConnection,
+    writer: Writer,
+    scrubber: Scrubber,
+    per_read: int = TRIALS_PER_READ,
+    only: Collection[str] | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Iterator[TrialDocument]:
+    """Each trial's document (or ``only`` those trials'), in ``nct_id`` order, from the
+    published warehouse open on ``con``; a trial whose fingerprint is in ``known`` comes
+    without its document, which is neither written nor scrubbed.
 
     Trials are read ``per_read`` ids at a time, and within a batch every query is read
     in ``nct_id`` order and walked in step with the trials: memory holds one batch's
     sorted rows, not the registry's sites and changes.
     """
-    with lake.connect() as con:
-        scrubber = warehouse_scrubber(con)
-        for first, last in con.execute(ID_RANGES, {"size": per_read}).fetchall():
-            ids = {"first": first, "last": last}
-            yield from _batch_documents(con, ids, writer, scrubber)
+    if only is not None:
+        con.execute(
+            f"create or replace table {WANTED} as select unnest($ids::varchar[]) as nct_id",
+            {"ids": sorted(only)},
+        )
+    wanted = only is not None
+    ranges = con.execute(_scoped(ID_RANGES, wanted), {"size": per_read}).fetchall()
+    for first, last in ranges:
+        ids = {"first": first, "last": last}
+        yield from _batch_documents(con, ids, wanted, writer, scrubber, known or {})
+
+
+def _scoped(sql: str, wanted: bool, column: str = "nct_id") -> str:
+    """``sql`` for every trial, or for the wanted ones only."""
+    return sql.format(only=f"{column} in (select nct_id from {WANTED})" if wanted else "true")
 
 
 def _batch_documents(
-    con: duckdb.DuckDBPyConnection, ids: dict[str, str], writer: Writer, scrubber: Scrubber
-) -> Iterator[dict[str, Any]]:
+    con: duckdb.DuckDBPyConnection,
+    ids: dict[str, str],
+    wanted: bool,
+    writer: Writer,
+    scrubber: Scrubber,
+    known: Mapping[str, str],
+) -> Iterator[TrialDocument]:
     """A batch's documents, each through the privacy scrubber with its contacts' names."""
     names = people(con, ids["first"], ids["last"])
-    listed = _AlignedRows(con, CONDITIONS_AS_LISTED, ids)
-    terms = _AlignedRows(con, CONDITION_TERMS, ids)
-    interventions = _AlignedRows(con, INTERVENTIONS, ids)
-    sites = _AlignedRows(con, SITES, ids)
-    contact_roles = _AlignedRows(con, CENTRAL_CONTACT_ROLES, ids)
-    changes = _AlignedRows(con, CHANGES, ids)
-    for trial in stream_rows(cursor(con), TRIALS, ids):
+
+    def aligned(sql: str, column: str = "nct_id") -> _AlignedRows:
+        return _AlignedRows(con, _scoped(sql, wanted, column), ids)
+
+    listed, terms = aligned(CONDITIONS_AS_LISTED), aligned(CONDITION_TERMS, "t.nct_id")
+    interventions, sites = aligned(INTERVENTIONS), aligned(SITES)
+    contact_roles, changes = aligned(CENTRAL_CONTACT_ROLES), aligned(CHANGES)
+    for trial in stream_rows(cursor(con), _scoped(TRIALS, wanted, "t.nct_id"), ids):
         nct_id = trial["nct_id"]
         facts = {
             **trial,
@@ -141,16 +193,29 @@ def _batch_documents(
                 for i in interventions.of(nct_id)
             ],
         }
-        plain = writer.write(facts).as_dict()
-        document = _trial_document(
+        read = [
             facts,
-            plain,
             terms.of(nct_id),
             sites.of(nct_id),
             contact_roles.of(nct_id),
             changes.of(nct_id),
-        )
-        yield printable(scrubber.value(document, names.get(nct_id, ())))
+            names.get(nct_id, ()),
+        ]
+        keys = detail_keys(read)
+        # What the scrubber masks in the trial is part of what its document is made from.
+        fingerprint = _digest([read, scrubber.stored_in(read, keys)])
+        if known.get(nct_id) == fingerprint:
+            yield TrialDocument(nct_id, fingerprint, keys, None)
+            continue
+        plain = writer.write(facts).as_dict()
+        document = _trial_document(facts, plain, *read[1:5])
+        scrubbed = printable(scrubber.value(document, read[5]))
+        yield TrialDocument(nct_id, fingerprint, keys, scrubbed)
+
+
+def _digest(value: Any) -> str:
+    data = orjson.dumps(value, default=str, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 # Characters XML 1.0 cannot hold, which registry text sometimes does (a vertical tab

@@ -1,10 +1,9 @@
 """Write a generated site so that a rebuild touches only what changed.
 
 Each file is written only when its bytes differ from what is on disk (atomically,
-by rename), and files the build no longer produces are removed, so a build with no
-change writes nothing and a reader never sees a half-written page. A file made from
-another (a page from its feed document) can be kept without remaking it when it is
-newer than its source, so a rebuild after a few changes costs a few pages.
+by rename, so a file shared with another build by hard link is never changed in
+place), and files the build no longer produces are removed: a build with no change
+writes nothing, and what it wrote and removed is the list its checks read.
 """
 
 from __future__ import annotations
@@ -24,34 +23,34 @@ class SiteOutput:
     removed: list[str] = field(default_factory=list)
     _produced: set[str] = field(default_factory=set)
 
-    def write(self, relative: str, content: str | bytes, made_now: bool = False) -> None:
-        """Write a file if its bytes changed; ``made_now`` dates an unchanged one to now,
-        so that ``keep_if_newer`` knows it was remade from its current source."""
+    def write(self, relative: str, content: str | bytes) -> bool:
+        """Write a file if its bytes changed; whether it did."""
         data = content.encode() if isinstance(content, str) else content
         path = inside(self.root, relative)
         self._produced.add(relative)
         if path.exists() and path.read_bytes() == data:
             self.unchanged += 1
-            if made_now:
-                os.utime(path)
-            return
+            return False
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)
         self.written.append(relative)
-
-    def keep_if_newer(self, relative: str, source: str) -> bool:
-        """Keep ``relative`` as it is if it is newer than ``source``, what it is made from."""
-        try:
-            made = inside(self.root, relative).stat().st_mtime_ns
-            if made < inside(self.root, source).stat().st_mtime_ns:
-                return False
-        except FileNotFoundError:
-            return False
-        self._produced.add(relative)
-        self.unchanged += 1
         return True
+
+    def remove(self, relative: str) -> None:
+        """Remove a file the build no longer has, if it is there."""
+        path = inside(self.root, relative)
+        if path.exists():
+            path.unlink()
+            self.removed.append(relative)
+
+    def absorb(self, other: SiteOutput) -> None:
+        """Count what ``other`` (the same site, written by another process) did as done here."""
+        self.written += other.written
+        self.removed += other.removed
+        self.unchanged += other.unchanged
+        self._produced |= other._produced
 
     def remove_stale(self, under: str) -> None:
         """Remove files under a folder of the site that this build did not produce."""

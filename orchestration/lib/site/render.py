@@ -1,19 +1,22 @@
-"""Render the static site and its feeds from the page documents (see site_feed.py).
+"""Render the static site's pages and Atom feeds from the page documents (feed.py).
 
 Jinja2 escapes every value (HTML and XML alike), so registry text is always text.
 Nothing depends on the time of the build: the same documents give the same bytes,
-which is what lets ``SiteOutput`` rewrite only what changed. A trial's or condition's
-page and Atom feed are remade only when its feed document is newer than they are,
-unless the templates, this module or the settings changed since the last render (the
-render stamp), which remakes every page.
+which is what lets ``SiteOutput`` rewrite only what changed. A daily build renders
+the pages of the documents its feed step wrote, and the home page, the condition list
+and the sitemap from the site state; every page is rendered again, on every core, in
+a full build or when the templates, this module or the settings changed since the
+last render (the render stamp).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +24,17 @@ import orjson
 from jinja2 import Environment
 
 from orchestration.lib.common.templates import environment, template_dir
-from orchestration.lib.site.feed import ConditionDocuments, canonical_json
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DISCLAIMER
+from orchestration.lib.site.site_state import SiteState
 
 TEMPLATES = template_dir("site")
-# Folders of pages whose files are all generated: what a build does not produce goes.
+# Folders of pages whose files are all generated: what a full build does not produce goes.
 PAGE_FOLDERS = ("trials", "conditions", "feeds")
 RENDER_STAMP = "render-stamp.txt"
+KINDS = ("trials", "conditions")
+# Documents per task of a full render: enough to pay back a worker's start-up.
+PER_TASK = 2_000
 
 
 @dataclass(frozen=True)
@@ -37,109 +43,142 @@ class SiteSettings:
     signup_url: str  # where the "Get updates" forms post
 
 
-def write_feed(trials: Iterable[dict[str, Any]], output: SiteOutput) -> tuple[int, int]:
-    """The machine-readable feed under ``feed/``: a document per trial and condition,
-    the condition index and the search index. Returns how many trials and conditions.
-
-    Trials stream through: only what the indexes and condition documents need is kept.
-    """
-    conditions = ConditionDocuments()
-    index = []
-    for trial in trials:
-        output.write(f"feed/trials/{trial['nct_id']}.json", canonical_json(trial))
-        conditions.add(trial)
-        index.append(search_entry(trial))
-    documents = conditions.documents()
-    for condition in documents:
-        output.write(f"feed/conditions/{condition['slug']}.json", canonical_json(condition))
-    output.write("feed/conditions.json", canonical_json(_condition_index(documents)))
-    output.write("feed/search-index.json", canonical_json(index))
-    output.remove_stale("feed")
-    return len(index), len(documents)
-
-
 def feed_documents(root: Path, folder: str) -> Iterator[dict[str, Any]]:
-    """The documents ``write_feed`` wrote to ``feed/<folder>`` (trials or conditions)."""
+    """The documents of ``feed/<folder>`` (trials or conditions), in name order."""
     for path in sorted((root / "feed" / folder).glob("*.json")):
         yield orjson.loads(path.read_bytes())
 
 
-def render_pages(
-    trials: Iterable[dict[str, Any]],
-    conditions: Iterable[dict[str, Any]],
+def update_pages(
     output: SiteOutput,
+    state: SiteState,
     settings: SiteSettings,
-) -> None:
-    """The static pages, Atom feeds and sitemap, a document at a time."""
-    env = environment("site")
-    base = settings.base_url.rstrip("/") + "/"
-    common = {"disclaimer": DISCLAIMER, "signup_url": settings.signup_url}
+    changed: Iterable[str],
+    full: bool,
+    workers: int | None = None,
+) -> int:
+    """The pages and Atom feeds of the feed documents in ``changed`` (relative paths the
+    feed step wrote or removed), or of every document when ``full`` or the render stamp
+    moved; then the home page, condition list and sitemap. Returns the documents rendered."""
     stamp = render_stamp(settings)
     stamp_path = output.root / RENDER_STAMP
-    same_render = stamp_path.exists() and stamp_path.read_text() == stamp
+    rendered_all = full or not stamp_path.exists() or stamp_path.read_text() != stamp
+    if rendered_all:
+        rendered = render_all(output, settings, workers)
+    else:
+        documents = sorted(_documents_of(changed))
+        render_documents(output, settings, [d for d in documents if (output.root / d).exists()])
+        for document in documents:
+            if not (output.root / document).exists():
+                for page in _pages_of(document):
+                    output.remove(page)
+        rendered = len(documents)
+    render_indexes(output, state, settings)
+    if rendered_all:
+        for folder in PAGE_FOLDERS:
+            output.remove_stale(folder)
+    output.write(RENDER_STAMP, stamp)
+    return rendered
 
-    def page_and_feed(
-        kind: str,
-        key: str,
-        page: str,
-        render_page: Callable[[], str],
-        render_atom: Callable[[], str],
-    ) -> None:
-        """A page and its Atom feed from the feed document ``feed/<kind>/<key>.json``, each
-        remade only when the document is newer or the render stamp moved."""
-        document, atom = f"feed/{kind}/{key}.json", f"feeds/{kind}/{key}.xml"
-        for path, render in ((page, render_page), (atom, render_atom)):
-            if not (same_render and output.keep_if_newer(path, document)):
-                output.write(path, render(), made_now=True)
 
+def _documents_of(changed: Iterable[str]) -> set[str]:
+    """The trial and condition documents among ``changed``."""
+    found = set()
+    for path in changed:
+        parts = path.split("/")
+        if len(parts) == 3 and parts[0] == "feed" and parts[1] in KINDS:
+            found.add(path)
+    return found
+
+
+def _pages_of(document: str) -> tuple[str, str]:
+    """The page and the Atom feed made from ``feed/<kind>/<key>.json``."""
+    _, kind, name = document.split("/")
+    key = name.removesuffix(".json")
+    return f"{kind}/{key}.html", f"feeds/{kind}/{key}.xml"
+
+
+def render_all(output: SiteOutput, settings: SiteSettings, workers: int | None = None) -> int:
+    """Every document's page and Atom feed, on every core."""
+    documents = [
+        f"feed/{kind}/{path.name}"
+        for kind in KINDS
+        for path in sorted((output.root / "feed" / kind).glob("*.json"))
+    ]
+    tasks = [documents[i : i + PER_TASK] for i in range(0, len(documents), PER_TASK)]
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        render_documents(output, settings, documents)
+    else:
+        # Spawned, not forked: the caller may hold DuckDB and Dagster threads.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for done in pool.map(
+                _render_task, [output.root] * len(tasks), [settings] * len(tasks), tasks
+            ):
+                output.absorb(done)
+    return len(documents)
+
+
+def _render_task(root: Path, settings: SiteSettings, documents: list[str]) -> SiteOutput:
+    output = SiteOutput(root)
+    render_documents(output, settings, documents)
+    return output
+
+
+def render_documents(output: SiteOutput, settings: SiteSettings, documents: Iterable[str]) -> None:
+    """The page and Atom feed of each feed document (relative paths)."""
+    env = environment("site")
+    base = _base(settings)
+    common = _common(settings)
+    templates = {kind: env.get_template(f"{kind.removesuffix('s')}.html.j2") for kind in KINDS}
+    for document in documents:
+        kind = document.split("/")[1]
+        value = orjson.loads((output.root / document).read_bytes())
+        page, atom = _pages_of(document)
+        output.write(
+            page, templates[kind].render(root="../", **{kind.removesuffix("s"): value}, **common)
+        )
+        feed = _trial_feed if kind == "trials" else _condition_feed
+        output.write(atom, feed(env, value, base))
+
+
+def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings) -> None:
+    """The home page, the condition list and the sitemap, from the site state."""
+    env = environment("site")
+    base = _base(settings)
+    common = _common(settings)
     output.write("site.css", (TEMPLATES / "site.css").read_bytes())
-    trial_page = env.get_template("trial.html.j2")
-    # What the index, the condition list and the sitemap need of every page.
-    urls: list[dict[str, Any]] = [{"loc": base + "index.html", "lastmod": None}]
-    trial_count, recruiting = 0, []
-    for trial in trials:
-        trial_count += 1
-        urls.append({"loc": base + trial["path"], "lastmod": trial["history"]["last_updated"]})
-        if trial["status"]["code"] == "RECRUITING":
-            recruiting.append({key: trial[key] for key in ("path", "plain", "nct_id", "phase")})
-        page_and_feed(
-            "trials",
-            trial["nct_id"],
-            trial["path"],
-            partial(trial_page.render, trial=trial, root="../", **common),
-            partial(_trial_feed, env, trial, base),
-        )
-    condition_page = env.get_template("condition.html.j2")
-    listed = []
-    for condition in conditions:
-        listed.append({key: condition[key] for key in ("slug", "term", "trials")})
-        urls.append(
-            {
-                "loc": base + condition["path"],
-                "lastmod": max(t["last_updated"] for t in condition["trials"]),
-            }
-        )
-        page_and_feed(
-            "conditions",
-            condition["slug"],
-            condition["path"],
-            partial(condition_page.render, condition=condition, root="../", **common),
-            partial(_condition_feed, env, condition, base),
-        )
+    conditions = state.conditions()
     output.write(
         "conditions/index.html",
-        env.get_template("conditions.html.j2").render(conditions=listed, root="../", **common),
+        env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
     )
+    paths = state.column("path")
+    recruiting = [orjson.loads(r) for r in state.column("recruiting", "recruiting is not null")]
     output.write(
         "index.html",
         env.get_template("index.html.j2").render(
-            trial_count=trial_count, recruiting=recruiting, root="", **common
+            trial_count=len(paths), recruiting=recruiting, root="", **common
         ),
     )
+    urls: list[dict[str, Any]] = [{"loc": base + "index.html", "lastmod": None}]
+    urls += [
+        {"loc": base + path, "lastmod": lastmod}
+        for path, lastmod in zip(paths, state.column("last_updated"), strict=True)
+    ]
+    urls += [
+        {"loc": f"{base}conditions/{c['slug']}.html", "lastmod": c["last_updated"]}
+        for c in conditions
+    ]
     output.write("sitemap.xml", env.get_template("sitemap.xml.j2").render(urls=urls))
-    for folder in PAGE_FOLDERS:
-        output.remove_stale(folder)
-    output.write(RENDER_STAMP, stamp)
+
+
+def _base(settings: SiteSettings) -> str:
+    return settings.base_url.rstrip("/") + "/"
+
+
+def _common(settings: SiteSettings) -> dict[str, Any]:
+    return {"disclaimer": DISCLAIMER, "signup_url": settings.signup_url}
 
 
 def render_stamp(settings: SiteSettings) -> str:
@@ -149,36 +188,6 @@ def render_stamp(settings: SiteSettings) -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(repr((settings, DISCLAIMER)).encode())
     return digest.hexdigest() + "\n"
-
-
-def search_entry(trial: dict[str, Any]) -> dict[str, Any]:
-    """What a search box needs of a trial: condition, location, status and phase."""
-    return {
-        "nct_id": trial["nct_id"],
-        "title": trial["plain"]["title"],
-        "path": trial["path"],
-        "status": trial["status"]["code"],
-        "phase": trial["phase"],
-        "conditions": [c["slug"] for c in trial["conditions"]["normalized"]],
-        "locations": sorted(
-            {
-                ", ".join(p for p in (s["city"], s["state"], s["country"]) if p)
-                for s in trial["sites"]
-            }
-        ),
-    }
-
-
-def _condition_index(conditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "slug": c["slug"],
-            "term": c["term"],
-            "mesh_id": c["mesh_id"],
-            "trial_count": len(c["trials"]),
-        }
-        for c in conditions
-    ]
 
 
 def _trial_feed(env: Environment, trial: dict[str, Any], base: str) -> str:

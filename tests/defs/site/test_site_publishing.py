@@ -18,13 +18,15 @@ from orchestration.lib.common.privacy import Scrubber
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.site.builds import SiteBuilds, problems
 from tests.support.pipeline import data_dir
+from tests.support.sites import files
 
 
-def _site_and_alerts() -> dg.ExecuteInProcessResult:
+def _site_and_alerts(full: bool = False) -> dg.ExecuteInProcessResult:
     """The site's assets and the alerts after them, over the warehouse already built."""
     return dg.materialize(
         [site_feed, site_pages, site_published, subscriptions, alert_digests],
         resources={"site": SiteResource(), "alerts": AlertsResource()},
+        run_config={"ops": {"site_feed": {"config": {"full_refresh": full}}}},
         raise_on_error=False,
     )
 
@@ -39,7 +41,7 @@ def test_a_build_that_leaks_stays_aside_and_the_run_goes_on(
         before = {p.relative_to(live): p.read_bytes() for p in live.rglob("*") if p.is_file()}
         # A scrubber that masks nothing: the Lilly trials' facility phones reach the build.
         monkeypatch.setattr(Scrubber, "value", lambda self, value, names=(): value)
-        failed = _site_and_alerts()
+        failed = _site_and_alerts(full=True)
         assert failed.success  # the gate refuses the build; nothing else stops
         (published,) = failed.asset_materializations_for_node("site_published")
         assert published.metadata["published"].value is False
@@ -57,9 +59,14 @@ def test_a_build_that_leaks_stays_aside_and_the_run_goes_on(
         assert after == before
 
         monkeypatch.undo()
+        # The next build starts from the failed one, put back as the live one was: a
+        # daily build with nothing to remake, then publishes the live site's files.
         good = _site_and_alerts()
+        (feed,) = good.asset_materializations_for_node("site_feed")
+        assert feed.metadata["trials_remade"].value == 0
         (published,) = good.asset_materializations_for_node("site_published")
         assert published.metadata["published"].value is True
+        assert files(current.site.resolve()) == {str(k): v for k, v in before.items()}
         assert current.site.resolve() != live
         assert current.site.resolve().parent == SiteBuilds(current.site).folder
         # Kept: the live build and the newest other; older builds are cleared.

@@ -1,4 +1,5 @@
-"""The daily build does the day's work, and agrees with a full rebuild row for row."""
+"""The daily build does the day's work, and agrees with a full rebuild row for row; the
+daily site build agrees with a site built whole, file for file."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import duckdb
 
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.warehouse.build_state import SCHEMA
-from tests.support.pipeline import query
+from tests.support.pipeline import data_dir, query
 from tests.support.rebuild import disagreements
 from tests.support.seed_runs import DailyRuns
+from tests.support.sites import live_site_built_whole, site_differences
 
 
 def builds(current: Settings) -> list[tuple[bool, int]]:
@@ -32,9 +34,23 @@ def test_dated_dumps_built_day_by_day_out_of_order_agree_with_a_full_rebuild(
     assert disagreements(current, tmp_path) == {}
 
 
+def test_the_dated_dumps_daily_site_agrees_with_a_site_built_whole(
+    dated_history: tuple[dict, Settings], tmp_path: Path
+) -> None:
+    _, current = dated_history
+    # Two builds: whole on the third day, then daily over three loads (a trial gone
+    # from a dump, sites added and removed, a new contact phone, a reverted status).
+    assert not live_site_built_whole(current)
+    with data_dir(current.data_dir):
+        assert site_differences(current, tmp_path) == {}
+
+
 def test_the_seed_trials_daily_runs_agree_with_a_full_rebuild(
     seed_daily_runs: DailyRuns, tmp_path: Path
 ) -> None:
     current = seed_daily_runs.current
     assert builds(current) == [(True, 1), (False, 1), (False, 1), (False, 1)]
     assert disagreements(current, tmp_path) == {}
+    assert not live_site_built_whole(current)
+    with data_dir(current.data_dir):
+        assert site_differences(current, tmp_path / "site") == {}

@@ -15,9 +15,12 @@ import pytest
 from orchestration.lib.common.settings import REPO_ROOT
 from orchestration.lib.common.templates import TEMPLATES
 from orchestration.lib.site import render
+from orchestration.lib.site.feed import TrialDocument, canonical_json
+from orchestration.lib.site.feed_update import state_row
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
-from orchestration.lib.site.render import SiteSettings, feed_documents, render_pages, write_feed
+from orchestration.lib.site.render import SiteSettings, feed_documents, update_pages
+from orchestration.lib.site.site_state import SiteState
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SCRIPT = "<script>alert('x')</script>"
@@ -101,16 +104,30 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
     return [trial], [condition]
 
 
+def _documents(root: Path, trials: list[dict], conditions: list[dict]) -> SiteState:
+    """The documents written to ``root``'s feed, and a site state of their trials."""
+    output = SiteOutput(root)
+    for trial in trials:
+        output.write(f"feed/trials/{trial['nct_id']}.json", canonical_json(trial))
+    for condition in conditions:
+        output.write(f"feed/conditions/{condition['slug']}.json", canonical_json(condition))
+    state = SiteState(root.with_name(root.name + "-state"))
+    rows = [state_row(TrialDocument(t["nct_id"], "-", [], t), share=1.0) for t in trials]
+    state.write(None, rows, replaced=(), meta={"snapshot": 1, "feed_stamp": "-", "full": True})
+    return state
+
+
 def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
     trials, conditions = _hostile_documents()
     schema = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
     jsonschema.validate(trials[0], schema)
-    output = SiteOutput(tmp_path)
-    write_feed(trials, output)
-    render_pages(trials, conditions, output, SiteSettings("http://localhost:8000/", "/subscribe"))
-    assert list(feed_documents(tmp_path, "trials")) == trials
-    assert list(feed_documents(tmp_path, "conditions")) == conditions
-    pages = sorted(tmp_path.rglob("*.html"))
+    site = tmp_path / "site"
+    state = _documents(site, trials, conditions)
+    settings = SiteSettings("http://localhost:8000/", "/subscribe")
+    update_pages(SiteOutput(site), state, settings, [], full=True, workers=1)
+    assert list(feed_documents(site, "trials")) == trials
+    assert list(feed_documents(site, "conditions")) == conditions
+    pages = sorted(site.rglob("*.html"))
     assert len(pages) == 4
     for page in pages:
         parser = html5lib.HTMLParser()
@@ -118,10 +135,11 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
         assert parser.errors == [], page
         assert root.findall(f".//{XHTML}script") == [], page
         assert not [e for e in root.iter() if e.get("onerror")], page
-    trial_page = (tmp_path / "trials" / "NCT00000001.html").read_text()
-    text = "".join(html5lib.parse(trial_page).itertext())
-    assert SCRIPT in text and IMG in text  # shown, as text
-    for feed in [*tmp_path.rglob("*.xml")]:
+    for page in ("trials/NCT00000001.html", "index.html", "conditions/index.html"):
+        text = "".join(html5lib.parse((site / page).read_text()).itertext())
+        assert SCRIPT in text, page  # shown, as text
+    assert IMG in "".join(html5lib.parse((site / "trials/NCT00000001.html").read_text()).itertext())
+    for feed in [*site.rglob("*.xml")]:
         root = ET.parse(feed).getroot()  # well-formed despite the CDATA-breaking text
         assert SCRIPT in "".join(root.itertext()) or feed.name == "sitemap.xml"
 
@@ -129,36 +147,38 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
 def test_pages_are_remade_when_their_document_or_the_render_changes(tmp_path: Path) -> None:
     trials, conditions = _hostile_documents()
     settings = SiteSettings(base_url="https://example.org/", signup_url="/subscribe")
-    write_feed(trials, SiteOutput(tmp_path))
-    render_pages(trials, conditions, SiteOutput(tmp_path), settings)
-    page = tmp_path / trials[0]["path"]
+    site = tmp_path / "site"
+    state = _documents(site, trials, conditions)
+    first = SiteOutput(site)
+    assert update_pages(first, state, settings, [], full=False, workers=1) == 2
+    page = site / trials[0]["path"]
     rendered = page.read_text()
-    # A page newer than its document is kept as it is: not even rendered again.
+    # Nothing changed in the feed: no page is rendered again, and nothing is written.
     page.write_text("kept")
-    again = SiteOutput(tmp_path)
-    render_pages(trials, conditions, again, settings)
-    assert page.read_text() == "kept"
-    assert trials[0]["path"] not in again.written
-    # A newer document remakes its page and Atom feed (here the same bytes), no more.
-    trials[0]["official_title"] = "A new official title"
-    changed = SiteOutput(tmp_path)
-    write_feed(trials, changed)
-    render_pages(trials, conditions, changed, settings)
-    nct_id = trials[0]["nct_id"]
-    assert sorted(changed.written) == [f"feed/trials/{nct_id}.json", trials[0]["path"]]
-    assert page.read_text() != "kept"
-    # The Atom feed, remade to the same bytes, is dated now: the next render keeps it.
-    atom = tmp_path / f"feeds/trials/{nct_id}.xml"
-    atom.write_text("kept")
-    render_pages(trials, conditions, SiteOutput(tmp_path), settings)
-    assert atom.read_text() == "kept"
+    again = SiteOutput(site)
+    assert update_pages(again, state, settings, [], full=False, workers=1) == 0
+    assert page.read_text() == "kept" and again.written == []
+    # A changed document remakes its page and Atom feed, no more.
+    trials[0]["title"] = "A new title"
+    document = f"feed/trials/{trials[0]['nct_id']}.json"
+    SiteOutput(site).write(document, canonical_json(trials[0]))
+    changed = SiteOutput(site)
+    update_pages(changed, state, settings, [document], full=False, workers=1)
+    atom = site / f"feeds/trials/{trials[0]['nct_id']}.xml"
+    assert sorted(changed.written) == sorted([trials[0]["path"], atom.relative_to(site).as_posix()])
+    assert "A new title" in page.read_text() and "A new title" in atom.read_text()
+    rendered = page.read_text()
     # Other settings remake every page, though no document changed.
     page.write_text("kept")
-    moved = SiteOutput(tmp_path)
-    render_pages(trials, conditions, moved, replace(settings, base_url="https://elsewhere.org/"))
-    assert page.read_text() != "kept"
-    assert "https://elsewhere.org/" in atom.read_text()
+    moved = replace(settings, base_url="https://elsewhere.org/")
+    update_pages(SiteOutput(site), state, moved, [], full=False, workers=1)
     assert page.read_text() == rendered
+    assert "https://elsewhere.org/" in atom.read_text()
+    # A document removed takes its page and Atom feed with it.
+    (site / document).unlink()
+    gone = SiteOutput(site)
+    update_pages(gone, state, moved, [document], full=False, workers=1)
+    assert sorted(gone.removed) == sorted([trials[0]["path"], atom.relative_to(site).as_posix()])
 
 
 def test_the_render_stamp_follows_the_site_templates_alone(

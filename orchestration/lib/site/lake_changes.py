@@ -1,0 +1,56 @@
+"""Which trials' documents the lake's commits since a snapshot can have moved, read from
+the lake's own change feed (``table_changes``): the cost follows the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from orchestration.lib.common.privacy import Scrubber
+from orchestration.lib.site.feed import READS_BY_TRIAL
+
+RENAMED_TERMS = """
+    with changed as (
+        select distinct mesh_id from table_changes('conditions', $start, $end)
+    )
+
+    select distinct links.nct_id
+    from main.trial_condition_terms as links
+    inner join changed using (mesh_id)
+    left join (select * from main.conditions at (version => {before})) as before using (mesh_id)
+    left join main.conditions as after using (mesh_id)
+    where before.mesh_term is distinct from after.mesh_term
+"""
+CHANGED_DETAILS = """
+    select phone from table_changes('contacts', $start, $end) where phone is not null
+    union
+    select email from table_changes('contacts', $start, $end) where email is not null
+"""
+
+
+@dataclass(frozen=True)
+class LakeChanges:
+    trials: set[str]  # trials with a row changed in a table their documents read
+    detail_keys: frozenset[str]  # stored contact details added or removed, as digests
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select id from current_snapshot()").fetchall()[0][0]
+
+
+def changes_since(con: duckdb.DuckDBPyConnection, snapshot: int, now: int) -> LakeChanges:
+    """What the lake's commits after ``snapshot``, up to ``now``, changed: the trials
+    whose rows moved (a renamed condition term moves every trial listed under it), and
+    the stored contact details that came or went, for :meth:`SiteState.holding`."""
+    if snapshot >= now:
+        return LakeChanges(set(), frozenset())
+    window = {"start": int(snapshot) + 1, "end": now}
+    by_trial = " union ".join(
+        f"select nct_id from table_changes('{table}', $start, $end)" for table in READS_BY_TRIAL
+    )
+    trials = {nct_id for (nct_id,) in con.execute(by_trial, window).fetchall()}
+    renamed = con.execute(RENAMED_TERMS.format(before=int(snapshot)), window).fetchall()
+    trials.update(nct_id for (nct_id,) in renamed)
+    details = Scrubber.of(d for (d,) in con.execute(CHANGED_DETAILS, window).fetchall())
+    return LakeChanges(trials, details.detail_keys)

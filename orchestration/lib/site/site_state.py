@@ -1,0 +1,165 @@
+"""What a site build knows of each of its trials, so that the next build reads no page.
+
+Kept beside the build, in ``data/site-state/<build>/`` (never published), as one
+Parquet file with a row per trial:
+
+- ``fingerprint``: a digest of everything the trial's document was made from, the
+  names and stored contact details the scrubber masked in it included;
+- ``detail_keys``: digests of every phone-like run of digits and every email-like word
+  in the trial's text before scrubbing, so that a contact detail newly stored for any
+  trial finds the pages whose text holds it (digests: the state holds no detail);
+- what the site's indexes need of the trial (its entry in condition documents, the
+  search index, the home page and the sitemap) and its summary's reading grade.
+
+and a small JSON file: the lake snapshot the build read and the fingerprint of the
+code and writer that made its documents. The next build keeps every row but those of
+the trials it remade, and makes the indexes from the rows, not from the documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import polars as pl
+
+TRIALS, META = "trials.parquet", "meta.json"
+TERM = pl.Struct({"slug": pl.String, "mesh_id": pl.String, "term": pl.String})
+SCHEMA = {
+    "nct_id": pl.String,
+    "fingerprint": pl.String,
+    "detail_keys": pl.List(pl.String),
+    "terms": pl.List(TERM),
+    "path": pl.String,
+    "last_updated": pl.String,
+    "listing": pl.String,  # JSON: the trial in a condition's document
+    "search": pl.String,  # JSON: the trial's search index entry
+    "recruiting": pl.String,  # JSON: the trial on the home page, when it recruits
+    "grade": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class SiteState:
+    folder: Path
+
+    @property
+    def trials(self) -> Path:
+        return self.folder / TRIALS
+
+    def meta(self) -> dict[str, Any] | None:
+        """The snapshot and feed stamp the build was made from, once its state is whole."""
+        path = self.folder / META
+        return json.loads(path.read_text()) if path.exists() and self.trials.exists() else None
+
+    def write(
+        self,
+        base: SiteState | None,
+        rows: list[dict[str, Any]],
+        replaced: Collection[str],
+        meta: dict[str, Any],
+    ) -> None:
+        """This build's state: ``base``'s rows but the ``replaced`` trials', and ``rows``."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect() as con:
+            con.register("made", pl.DataFrame(rows, schema=SCHEMA))
+            con.register(
+                "replaced", pl.DataFrame({"nct_id": list(replaced)}, schema={"nct_id": pl.String})
+            )
+            kept = (
+                "select * from read_parquet($base) anti join replaced using (nct_id)"
+                if base is not None
+                else "select * from made limit 0"
+            )
+            partial = self.trials.with_name(f".{TRIALS}.partial")
+            con.execute(
+                f"copy (select * from ({kept}) union all by name select * from made"
+                f" order by nct_id) to '{_quoted(partial)}' (format parquet)",
+                {"base": str(base.trials)} if base is not None else {},
+            )
+        partial.replace(self.trials)
+        (self.folder / META).write_text(json.dumps(meta))
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        """``sql`` over the rows as the view ``state``."""
+        with duckdb.connect() as con:
+            con.execute(
+                f"create view state as select * from read_parquet('{_quoted(self.trials)}')"
+            )
+            return con.execute(sql, params or {}).fetchall()
+
+    def fingerprints(self, ids: Collection[str]) -> dict[str, str]:
+        """The recorded fingerprint of each of ``ids`` the state has."""
+        rows = self.query(
+            "select nct_id, fingerprint from state where list_contains($ids::varchar[], nct_id)",
+            {"ids": sorted(ids)},
+        )
+        return dict(rows)
+
+    def holding(self, keys: Collection[str]) -> set[str]:
+        """The trials whose text holds any of the detail ``keys``."""
+        if not keys:
+            return set()
+        rows = self.query(
+            "select nct_id from state where list_has_any(detail_keys, $keys::varchar[])",
+            {"keys": sorted(keys)},
+        )
+        return {nct_id for (nct_id,) in rows}
+
+    def slugs(self, ids: Collection[str]) -> set[str]:
+        """The conditions ``ids`` are listed under."""
+        rows = self.query(
+            "select distinct unnest(terms).slug from state"
+            " where list_contains($ids::varchar[], nct_id)",
+            {"ids": sorted(ids)},
+        )
+        return {slug for (slug,) in rows}
+
+    def ids(self) -> set[str]:
+        return {nct_id for (nct_id,) in self.query("select nct_id from state")}
+
+    def listings(self, slugs: Collection[str]) -> Iterator[tuple[dict[str, str], list[dict]]]:
+        """Each of ``slugs`` that still lists a trial: its term, and its trials' listings in
+        ``nct_id`` order."""
+        rows = self.query(
+            """
+            select t.slug, any_value(t.mesh_id), any_value(t.term),
+                list(listing order by nct_id)
+            from (select nct_id, listing, unnest(terms) as t from state)
+            where list_contains($slugs::varchar[], t.slug)
+            group by t.slug order by t.slug
+            """,
+            {"slugs": sorted(slugs)},
+        )
+        for slug, mesh_id, term, listed in rows:
+            yield (
+                {"slug": slug, "mesh_id": mesh_id, "term": term},
+                [orjson.loads(x) for x in listed],
+            )
+
+    def conditions(self) -> list[dict[str, Any]]:
+        """Every condition: slug, term, MeSH id, how many trials, the latest update."""
+        rows = self.query(
+            """
+            select t.slug, any_value(t.term), any_value(t.mesh_id), count(*), max(last_updated)
+            from (select last_updated, unnest(terms) as t from state)
+            group by t.slug order by t.slug
+            """
+        )
+        keys = ("slug", "term", "mesh_id", "trial_count", "last_updated")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def column(self, name: str, where: str = "true") -> list[Any]:
+        """One of the columns, in ``nct_id`` order."""
+        if name not in SCHEMA:
+            raise ValueError(f"no column {name!r} in the site state")
+        return [v for (v,) in self.query(f"select {name} from state where {where} order by nct_id")]
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
