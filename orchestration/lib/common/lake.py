@@ -180,6 +180,11 @@ class Lake:
         return con
 
 
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    """The id of the lake's latest snapshot, as a connection from ``connect`` sees it."""
+    return con.execute(f"select id from {NAME}.current_snapshot()").fetchall()[0][0]
+
+
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A second cursor on a lake connection, the lake its default database too (a cursor
     starts in DuckDB's in-memory database): for reading two results at once."""

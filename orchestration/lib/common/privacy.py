@@ -297,6 +297,11 @@ STORED_DETAILS = """
     union
     select email from main.contacts where email is not null
 """
+CHANGED_DETAILS = """
+    select phone from table_changes('contacts', $start, $end) where phone is not null
+    union
+    select email from table_changes('contacts', $start, $end) where email is not null
+"""
 PEOPLE = """
     with named as (
         select nct_id, list(distinct name) as names from main.contacts
@@ -322,6 +327,13 @@ PEOPLE = """
 def warehouse_scrubber(con: duckdb.DuckDBPyConnection) -> Scrubber:
     """A scrubber that also knows every phone number and email stored in ``contacts``."""
     return Scrubber.of(detail for (detail,) in con.execute(STORED_DETAILS).fetchall())
+
+
+def changed_details(con: duckdb.DuckDBPyConnection, start: int, end: int) -> Scrubber:
+    """A scrubber of the phone numbers and emails stored or dropped in the lake's
+    snapshots ``start`` to ``end``: what may now be masked, or no longer, anywhere."""
+    rows = con.execute(CHANGED_DETAILS, {"start": start, "end": end}).fetchall()
+    return Scrubber.of(detail for (detail,) in rows)
 
 
 def people(con: duckdb.DuckDBPyConnection, first: str, last: str) -> dict[str, tuple[str, ...]]:

@@ -8,7 +8,9 @@ input (``contacts``, ``quarantine``), as the warehouse has them, for analysts al
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,11 +18,25 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.lib.common.duckdb_files import base_tables
-from orchestration.lib.common.lake import Lake, cursor
-from orchestration.lib.common.privacy import Scrubber, people, warehouse_scrubber
+from orchestration.lib.common.lake import Lake, current_snapshot, cursor
+from orchestration.lib.common.privacy import (
+    Scrubber,
+    changed_details,
+    people,
+    warehouse_scrubber,
+)
 from orchestration.lib.common.safe_names import inside
 
 PUBLIC, ANALYSTS = "public", "analysts"
+STATE = ".exported.json"
+# The trials whose rows are scrubbed again, where every cursor of the connection sees them.
+AGAIN = "memory.main.scrubbed_again"
+# Where a trial's contact persons, and what tells them from organisations, are stored.
+PEOPLE_TABLES = ("contacts", "sponsors", "trial_sites")
+COLUMNS = """
+    select column_name, data_type from duckdb_columns()
+    where database_name = 'lake' and schema_name = 'main' and table_name = ?
+"""
 ANALYSTS_ONLY = frozenset({"contacts", "quarantine"})
 BATCH_ROWS = 50_000
 
@@ -29,28 +45,123 @@ def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
     """Write each table of schema main as ``<audience>/<table>.parquet``; return row counts.
 
     Each file is written beside its final name and renamed over it, so a reader never
-    opens half a file; tables that no longer exist lose their file.
+    opens half a file; tables that no longer exist lose their file. A public file is
+    rewritten only when the lake changed it since the snapshot the files hold (kept in
+    ``.exported.json``), and then only its rows of the trials that moved are scrubbed
+    again; the others are copied from the file as it was (see :class:`Moved`).
     """
     counts: dict[str, int] = {}
     written: set[Path] = set()
     with lake.connect() as con:
         scrubber = warehouse_scrubber(con)
         names = people(con, "NCT00000000", "NCT99999999")
+        snapshot = current_snapshot(con)
+        moved = Moved.since(con, _exported(folder), snapshot)
         for table in base_tables(con):
             audience = ANALYSTS if table in ANALYSTS_ONLY else PUBLIC
             target = inside(folder, f"{audience}/{table}.parquet")
             partial = target.with_name(f".{table}.parquet.tmp")
             target.parent.mkdir(parents=True, exist_ok=True)
+            again = moved.trials(con, table) if target.exists() else None
             if audience == ANALYSTS:
                 counts[table] = _copy(con, table, partial)
+            elif again is not None and not again:
+                counts[table] = con.execute(f'select count(*) from main."{table}"').fetchall()[0][0]
+                partial = None  # nothing moved: the file stays as it is
             else:
-                counts[table] = _write_scrubbed(con, table, partial, scrubber, names)
-            os.replace(partial, target)
+                counts[table] = _write_scrubbed(
+                    con, table, partial, scrubber, names, kept=target, again=again
+                )
+            if partial is not None:
+                os.replace(partial, target)
             written.add(target)
     for stale in folder.rglob("*.parquet"):
         if stale not in written:
             stale.unlink()
+    (folder / STATE).write_text(json.dumps({"snapshot": snapshot}))
     return counts
+
+
+def _exported(folder: Path) -> int | None:
+    """The lake snapshot the files hold, if they are whole."""
+    path = folder / STATE
+    return json.loads(path.read_text())["snapshot"] if path.exists() else None
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What the lake's commits since the exported snapshot changed, for the public files.
+
+    A row's scrubbed text depends on the row, on its trial's contact persons (names in
+    ``contacts``, told from organisations in ``sponsors`` and ``trial_sites``) and on
+    every stored phone number and email. So a table's rows of a trial are scrubbed
+    again when the trial's rows changed in the table or in those three, or when they
+    hold a stored detail that came or went; ``whole`` when the lake cannot say.
+    """
+
+    window: dict[str, int]
+    people: frozenset[str]
+    details: Scrubber
+    whole: bool = False
+
+    @classmethod
+    def since(cls, con: duckdb.DuckDBPyConnection, snapshot: int | None, now: int) -> Moved:
+        if snapshot is None or snapshot > now:
+            return cls({}, frozenset(), Scrubber(), whole=True)
+        if snapshot == now:
+            return cls({}, frozenset(), Scrubber())
+        window = {"start": snapshot + 1, "end": now}
+        try:
+            people = " union ".join(
+                f"select nct_id from table_changes('{t}', $start, $end)" for t in PEOPLE_TABLES
+            )
+            names = frozenset(n for (n,) in con.execute(people, window).fetchall())
+            details = changed_details(con, window["start"], now)
+        except duckdb.Error:  # the snapshot is gone, or a table is newer than it
+            return cls({}, frozenset(), Scrubber(), whole=True)
+        return cls(window, names, details)
+
+    def trials(self, con: duckdb.DuckDBPyConnection, table: str) -> set[str] | None:
+        """The trials whose rows of ``table`` to scrub again (empty: none), or None for the
+        whole table (one without trials, or one the lake cannot say about)."""
+        if self.whole:
+            return None
+        if not self.window:
+            return set()
+        columns = dict(con.execute(COLUMNS, [table]).fetchall())
+        keyed = "nct_id" in columns
+        try:
+            changed = con.execute(
+                f"select distinct {'nct_id' if keyed else 'true'}"
+                f" from table_changes('{table}', $start, $end)",
+                self.window,
+            ).fetchall()
+        except duckdb.Error:
+            return None
+        if not keyed:
+            return None if changed or self._any_detail() else set()
+        moved = {n for (n,) in changed} | self.people
+        texts = [c for c, kind in columns.items() if kind == "VARCHAR"]
+        if texts and self._any_detail():
+            moved |= self._holding(con, table, texts)
+        return moved
+
+    def _any_detail(self) -> bool:
+        return bool(self.details.stored_phones or self.details.stored_emails)
+
+    def _holding(self, con: duckdb.DuckDBPyConnection, table: str, texts: list[str]) -> set[str]:
+        """The trials whose rows of ``table`` hold a stored detail that came or went: the
+        rows whose digits hold the number's, or whose text holds the email."""
+        text = "concat_ws(' ', " + ", ".join(f'"{c}"' for c in texts) + ")"
+        tests, params = [], {}
+        if self.details.stored_phones:
+            tests.append(f"regexp_matches(regexp_replace({text}, '[^0-9]', '', 'g'), $phones)")
+            params["phones"] = "|".join(sorted(self.details.stored_phones))
+        if self.details.stored_emails:
+            tests.append(f"len([e for e in $emails::varchar[] if contains(lower({text}), e)]) > 0")
+            params["emails"] = sorted(self.details.stored_emails)
+        sql = f'select distinct nct_id from main."{table}" where {" or ".join(tests)}'
+        return {n for (n,) in con.execute(sql, params).fetchall()}
 
 
 def _copy(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
@@ -65,11 +176,36 @@ def _write_scrubbed(
     path: Path,
     scrubber: Scrubber,
     names: dict[str, tuple[str, ...]],
+    kept: Path,
+    again: set[str] | None = None,
 ) -> int:
-    """Write ``table`` with every text column scrubbed, a batch of rows at a time."""
-    reader = cursor(con).sql(f'select * from main."{table}"').to_arrow_reader(BATCH_ROWS)
+    """Write ``table`` with every text column scrubbed, a batch of rows at a time; with
+    ``again``, only those trials' rows, the others copied from ``kept`` as they were."""
+    source = f'select * from main."{table}"'
+    reader = cursor(con).sql(source).to_arrow_reader(BATCH_ROWS)
+    batches: list[pa.RecordBatchReader] = []
+    if again is not None:
+        ids = {"ids": sorted(again)}
+        con.execute(
+            f"create or replace table {AGAIN} as select unnest($ids::varchar[]) as nct_id", ids
+        )
+        as_was = (
+            cursor(con)
+            .sql(f"select * from read_parquet('{_quoted(kept)}') anti join {AGAIN} using (nct_id)")
+            .to_arrow_reader(BATCH_ROWS)
+        )
+        if as_was.schema == reader.schema:  # else the columns changed: all is scrubbed again
+            batches.append(as_was)
+            reader = (
+                cursor(con)
+                .sql(f"{source} semi join {AGAIN} using (nct_id)")
+                .to_arrow_reader(BATCH_ROWS)
+            )
     rows = 0
     with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
+        for batch in (b for kept_rows in batches for b in kept_rows):
+            writer.write_batch(batch)
+            rows += batch.num_rows
         for batch in reader:
             trials = batch.column("nct_id").to_pylist() if "nct_id" in batch.schema.names else None
             columns = []
@@ -102,3 +238,7 @@ def _scrubbed(
         ],
         type=kind,
     )
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -26,6 +26,7 @@ import duckdb
 import orjson
 
 from orchestration.lib.common import privacy
+from orchestration.lib.common.lake import current_snapshot
 from orchestration.lib.common.privacy import warehouse_scrubber
 from orchestration.lib.site import feed, plain_language
 from orchestration.lib.site.feed import (
@@ -34,7 +35,7 @@ from orchestration.lib.site.feed import (
     canonical_json,
     trial_documents,
 )
-from orchestration.lib.site.lake_changes import changes_since, current_snapshot
+from orchestration.lib.site.lake_changes import changes_since
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import Writer, readability_grade
 from orchestration.lib.site.site_state import SiteState

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from orchestration.lib.common.privacy import Scrubber
+from orchestration.lib.common.privacy import changed_details
 from orchestration.lib.site.feed import READS_BY_TRIAL
 
 RENAMED_TERMS = """
@@ -22,21 +22,12 @@ RENAMED_TERMS = """
     left join main.conditions as after using (mesh_id)
     where before.mesh_term is distinct from after.mesh_term
 """
-CHANGED_DETAILS = """
-    select phone from table_changes('contacts', $start, $end) where phone is not null
-    union
-    select email from table_changes('contacts', $start, $end) where email is not null
-"""
 
 
 @dataclass(frozen=True)
 class LakeChanges:
     trials: set[str]  # trials with a row changed in a table their documents read
     detail_keys: frozenset[str]  # stored contact details added or removed, as digests
-
-
-def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("select id from current_snapshot()").fetchall()[0][0]
 
 
 def changes_since(con: duckdb.DuckDBPyConnection, snapshot: int, now: int) -> LakeChanges:
@@ -52,5 +43,5 @@ def changes_since(con: duckdb.DuckDBPyConnection, snapshot: int, now: int) -> La
     trials = {nct_id for (nct_id,) in con.execute(by_trial, window).fetchall()}
     renamed = con.execute(RENAMED_TERMS.format(before=int(snapshot)), window).fetchall()
     trials.update(nct_id for (nct_id,) in renamed)
-    details = Scrubber.of(d for (d,) in con.execute(CHANGED_DETAILS, window).fetchall())
+    details = changed_details(con, window["start"], now)
     return LakeChanges(trials, details.detail_keys)

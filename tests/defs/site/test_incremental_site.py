@@ -3,7 +3,6 @@ scrubber's included, checks the files it wrote, and agrees with a site built who
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -12,38 +11,11 @@ import dagster as dg
 from orchestration.defs.site.assets import site_feed, site_pages, site_published
 from orchestration.defs.site.resources import SiteResource
 from orchestration.lib.common.lake import Lake
-from orchestration.lib.common.privacy import (
-    DETAILS_MASK,
-    DIGIT_RUN,
-    NAME_MASK,
-    contact_details,
-    digits,
-    person_names,
-)
+from orchestration.lib.common.privacy import DETAILS_MASK, NAME_MASK
 from orchestration.lib.common.settings import Settings
 from tests.support.pipeline import data_dir
 from tests.support.sites import files, live_site_built_whole, site_differences
-
-SUMMARIES = "select nct_id, brief_summary from main.trials where brief_summary is not null"
-
-
-def _unmasked_number(summaries: list[tuple[str, str]]) -> tuple[str, str]:
-    """A trial whose summary holds a run of digits no pattern takes for a phone number:
-    masked only once some contact stores it."""
-    for nct_id, text in summaries:
-        for match in DIGIT_RUN.finditer(text):
-            if len(digits(match.group(0))) >= 8 and not contact_details(match.group(0)):
-                return nct_id, match.group(0)
-    raise AssertionError("the sample has no such run of digits")
-
-
-def _a_name_in(summaries: list[tuple[str, str]], other_than: str) -> tuple[str, str]:
-    """A trial whose summary holds two capitalised words that would name a person."""
-    for nct_id, text in summaries:
-        for match in re.finditer(r"\b[A-Z][a-z]{3,} [A-Z][a-z]{3,}\b", text):
-            if nct_id != other_than and person_names([match.group(0)], []):
-                return nct_id, match.group(0)
-    raise AssertionError("the sample has no such words")
+from tests.support.stored_details import store_a_detail_and_a_name
 
 
 def _document(current: Settings, nct_id: str) -> str:
@@ -56,26 +28,9 @@ def test_a_newly_stored_detail_or_name_reaches_every_page_that_shows_it(
     data = tmp_path / "data"
     shutil.copytree(sample_warehouse.data_dir, data, symlinks=True)
     with data_dir(data) as current:
-        lake = Lake.of(current)
-        with lake.connect() as con:
-            summaries = con.execute(SUMMARIES + " order by nct_id").fetchall()
-        holder, number = _unmasked_number(summaries)
-        named, name = _a_name_in(summaries, other_than=holder)
-        storer = next(n for n, _ in summaries if n not in (holder, named))
         live_before = files(current.site.resolve())
+        holder, number, storer, named, name = store_a_detail_and_a_name(Lake.of(current))
         assert number in _document(current, holder) and name in _document(current, named)
-        # One commit: another trial's contact now stores the number (written otherwise),
-        # and the named trial's contact is that person.
-        stored = f"{digits(number)[:4]}-{digits(number)[4:]}"
-        with lake.connect(read_only=False) as con:
-            con.execute("begin")
-            con.execute(
-                "insert into main.contacts (contact_id, nct_id, ordinal, role, name, phone)"
-                " values ('test-1', ?, 90, 'CONTACT', null, ?),"
-                " ('test-2', ?, 91, 'CONTACT', ?, null)",
-                [storer, stored, named, name],
-            )
-            con.execute("commit")
 
         result = dg.materialize(
             [site_feed, site_pages, site_published], resources={"site": SiteResource()}
