@@ -1,20 +1,26 @@
 -- The segments trend marts count each trial in, by its current description: every
--- trial in 'all'; its MeSH conditions and their ancestors; its phase; its lead
--- sponsor's class; each country, and each US state, where it lists a site.
+-- trial in 'all'; its MeSH conditions and their ancestors (by MeSH id: a term's name
+-- is a shared dimension's, resolved in int_labelled_trial_segments, so that a renamed
+-- term moves no trial's rows); its phase; its lead sponsor's class; each country, and
+-- each US state, where it lists a site. Recomputed for the trials a build touches.
+{{ config(materialized='incremental', incremental_strategy='touched', unique_key='nct_id') }}
+
 with trials as (
     select * from {{ ref('trials') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 conditions as (
     select
-        terms.nct_id,
-        conditions.mesh_term
-    from {{ ref('trial_condition_terms') }} as terms
-    inner join {{ ref('conditions') }} as conditions using (mesh_id)
+        nct_id,
+        mesh_id
+    from {{ ref('trial_condition_terms') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 sites as (
     select * from {{ ref('trial_sites') }}
+    where {{ only_touched('nct_id') }}
 ),
 
 segments as (
@@ -29,7 +35,7 @@ segments as (
     select
         nct_id,
         'condition' as dimension,
-        mesh_term as segment
+        mesh_id as segment
     from conditions
 
     union all

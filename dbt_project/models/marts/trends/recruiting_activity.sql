@@ -1,5 +1,5 @@
 -- Recruiting activity as the warehouse watched it, per day and per week, for every
--- segment of int_trial_segments: how many trials and trial sites were recruiting
+-- segment of int_labelled_trial_segments: how many trials and trial sites were recruiting
 -- (at the end of the period), how many started recruiting and how many stopped in
 -- it. The first load is the baseline: what was recruiting then is counted as
 -- recruiting, not as opened. A site's country and US state are its own; its other
@@ -20,7 +20,7 @@ with runs as (
 ),
 
 segments as (
-    select * from {{ ref('int_trial_segments') }}
+    select * from {{ ref('int_labelled_trial_segments') }}
 ),
 
 bounds as (

@@ -1,5 +1,5 @@
 -- The long run, every year since 2000, from the registry's own dates (so it means
--- something on a warehouse loaded once), for every segment of int_trial_segments:
+-- something on a warehouse loaded once), for every segment of int_labelled_trial_segments:
 -- trials first posted, starting (by the start date the registry gives, actual or
 -- anticipated), actually started, actually completed and underway in the year, and
 -- the enrollment of the trials starting in it. A trial is underway from its actual
@@ -16,7 +16,7 @@ status as (
 ),
 
 segments as (
-    select * from {{ ref('int_trial_segments') }}
+    select * from {{ ref('int_labelled_trial_segments') }}
 ),
 
 bounds as (
