@@ -50,6 +50,7 @@ STEPS = {
     "publish": ("published_warehouse",),
     "lake upkeep": ("lake_maintenance",),
     "site feed": ("site_feed", "site_pages"),
+    "site check": ("site_published",),
     "alerts": ("subscriptions", "alert_digests"),
     "exports": ("parquet_exports",),
     "report": ("weekly_report",),
@@ -161,6 +162,7 @@ def sizes(data_dir: Path) -> dict[str, int]:
         "lake": du(data_dir / "lake"),
         "build": du(data_dir / ".build" / "warehouse.duckdb"),
         "site": du(data_dir / "site"),
+        "exports": du(data_dir / "exports"),
     }
 
 
@@ -210,12 +212,20 @@ def report(
 
 def day_by_day(full: Run, dailies: list[tuple[Run, dict]]) -> list[str]:
     """Each daily update's time by stage, peak memory and sizes: the curve with history."""
-    stages = ("dbt models", "history", "dbt tests", "publish", "site feed", "alerts")
-    header = " | ".join(["day", "wall s", *stages, "other", "peak GB"])
-    lines = [
-        f"| {header} | landing MB | lake MB | build MB | site MB |",
-        "| ---: " * (len(stages) + 8) + "|",
-    ]
+    stages = (
+        "raw landing",
+        "dbt models",
+        "history",
+        "dbt tests",
+        "publish",
+        "site feed",
+        "site check",
+        "alerts",
+        "exports",
+    )
+    sized = ("landing", "lake", "build", "site", "exports")
+    header = " | ".join(["day", "wall s", *stages, "other", "peak GB", *(f"{k} MB" for k in sized)])
+    lines = [f"| {header} |", "| ---: " * (len(stages) + 4 + len(sized)) + "|"]
     for day, (run, disk) in enumerate(dailies, start=1):
         measured = [run.stages.get(stage, 0.0) for stage in stages]
         other = run.wall_s - sum(measured)
@@ -225,7 +235,7 @@ def day_by_day(full: Run, dailies: list[tuple[Run, dict]]) -> list[str]:
             *(f"{seconds:.1f}" for seconds in measured),
             f"{other:.1f}",
             f"{run.peak_rss / 2**30:.2f}",
-            *(f"{disk[k] / 2**20:,.0f}" for k in ("landing", "lake", "build", "site")),
+            *(f"{disk[k] / 2**20:,.0f}" for k in sized),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
