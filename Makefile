@@ -105,4 +105,4 @@ bench: manifest  ## time each stage of a full load of STUDIES= and DAYS= daily u
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/lake data/.build data/dagster data/site \
-		data/site-builds data/exports data/cache dbt_project/target
+		data/site-builds data/site-state data/exports data/cache dbt_project/target

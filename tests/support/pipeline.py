@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,15 @@ def data_dir(path: Path) -> Iterator[Settings]:
     """Point every trialwatch path at one folder for the duration of the block."""
     with environment({**dict.fromkeys(ENV_VARS), "TRIALWATCH_DATA_DIR": str(path)}):
         yield settings()
+
+
+@contextmanager
+def data_copy(source: Settings, path: Path) -> Iterator[Settings]:
+    """A copy of ``source``'s data folder at ``path``, every trialwatch path pointed at it:
+    for a test that changes what a session fixture built."""
+    shutil.copytree(source.data_dir, path, symlinks=True)
+    with data_dir(path) as current:
+        yield current
 
 
 def run_everything(

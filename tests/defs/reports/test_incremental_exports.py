@@ -4,7 +4,6 @@ written (a newly stored detail or name included), and equal an export made whole
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from orchestration.lib.common.privacy import DETAILS_MASK, NAME_MASK
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.reports.exports import STATE, Moved, export_marts
 from tests.support.lakes import counted_rows
-from tests.support.pipeline import data_dir
+from tests.support.pipeline import data_copy
 from tests.support.stored_details import store_a_detail_and_a_name
 
 
@@ -38,9 +37,7 @@ def _summary(folder: Path, nct_id: str) -> str:
 def test_a_daily_export_rescrubs_what_moved_and_equals_a_whole_export(
     sample_warehouse: Settings, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(sample_warehouse.data_dir, data, symlinks=True)
-    with data_dir(data) as current:
+    with data_copy(sample_warehouse, tmp_path / "data") as current:
         files = sorted(current.exports.rglob("*.parquet"))
         holder, number, storer, named, name = store_a_detail_and_a_name(Lake.of(current))
         assert number in _summary(current.exports, holder)

@@ -3,7 +3,6 @@ scrubber's included, checks the files it wrote, and agrees with a site built who
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -13,7 +12,7 @@ from orchestration.defs.site.resources import SiteResource
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import DETAILS_MASK, NAME_MASK
 from orchestration.lib.common.settings import Settings
-from tests.support.pipeline import data_dir
+from tests.support.pipeline import data_copy
 from tests.support.sites import files, live_site_built_whole, site_differences
 from tests.support.stored_details import store_a_detail_and_a_name
 
@@ -25,9 +24,7 @@ def _document(current: Settings, nct_id: str) -> str:
 def test_a_newly_stored_detail_or_name_reaches_every_page_that_shows_it(
     sample_warehouse: Settings, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(sample_warehouse.data_dir, data, symlinks=True)
-    with data_dir(data) as current:
+    with data_copy(sample_warehouse, tmp_path / "data") as current:
         live_before = files(current.site.resolve())
         holder, number, storer, named, name = store_a_detail_and_a_name(Lake.of(current))
         assert number in _document(current, holder) and name in _document(current, named)

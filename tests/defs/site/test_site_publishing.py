@@ -4,7 +4,6 @@ check never goes live, names what failed, and the rest of the run goes on."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -17,7 +16,7 @@ from orchestration.defs.site.resources import SiteResource
 from orchestration.lib.common.privacy import Scrubber
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.site.builds import SiteBuilds, problems
-from tests.support.pipeline import data_dir
+from tests.support.pipeline import data_copy
 from tests.support.sites import files
 
 
@@ -34,9 +33,7 @@ def _site_and_alerts(full: bool = False) -> dg.ExecuteInProcessResult:
 def test_a_build_that_leaks_stays_aside_and_the_run_goes_on(
     sample_warehouse: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(sample_warehouse.data_dir, data, symlinks=True)
-    with data_dir(data) as current:
+    with data_copy(sample_warehouse, tmp_path / "data") as current:
         live = current.site.resolve()
         before = {p.relative_to(live): p.read_bytes() for p in live.rglob("*") if p.is_file()}
         # A scrubber that masks nothing: the Lilly trials' facility phones reach the build.
