@@ -1,4 +1,5 @@
-{{ config(meta={'dagster': {'ref': {'name': 'trial_sites'}}}) }}
+-- Weekly: it parses every current record's JSON again, the registry's work, not the day's.
+{{ config(tags=['weekly'], meta={'dagster': {'ref': {'name': 'trial_sites'}}}) }}
 
 -- trial_sites holds one row per location listed by each trial's current version:
 -- counted here straight from the JSON, independently of the staging models.

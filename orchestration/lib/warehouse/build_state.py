@@ -37,8 +37,10 @@ BATCH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Tests a daily build leaves to the full rebuilds (weekly, and whenever the project
 # changes): the unit tests test the project, not the day's data; enum findings are
 # recorded at landing too (load_issues); relationships and value lists read whole
-# tables. Primary keys, which catch a merge gone wrong, and the singular tests stay.
+# tables, as do the tests tagged ``weekly``. Primary keys, which catch a merge gone
+# wrong, and the other singular tests stay.
 WEEKLY_TESTS = (
+    "tag:weekly",
     "resource_type:unit_test",
     "test_name:accepted_enum",
     "test_name:accepted_values",
