@@ -3,7 +3,11 @@ site holds the same files, byte for byte, as a site built whole from the same la
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from orchestration.defs.site.resources import SiteResource
 from orchestration.lib.common.lake import Lake
@@ -13,6 +17,12 @@ from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.render import update_pages
 from orchestration.lib.site.site_state import SiteState
+
+
+def feed_documents(root: Path, folder: str) -> Iterator[dict[str, Any]]:
+    """The documents of a site's ``feed/<folder>`` (trials or conditions), in name order."""
+    for path in sorted((root / "feed" / folder).glob("*.json")):
+        yield orjson.loads(path.read_bytes())
 
 
 def files(root: Path) -> dict[str, bytes]:

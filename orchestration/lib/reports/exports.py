@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.lib.common.duckdb_files import base_tables
-from orchestration.lib.common.lake import Lake, current_snapshot, cursor
+from orchestration.lib.common.lake import Lake, changed_trials, current_snapshot, cursor
 from orchestration.lib.common.privacy import (
     Scrubber,
     changed_details,
@@ -112,10 +112,7 @@ class Moved:
             return cls({}, frozenset(), Scrubber())
         window = {"start": snapshot + 1, "end": now}
         try:
-            people = " union ".join(
-                f"select nct_id from table_changes('{t}', $start, $end)" for t in PEOPLE_TABLES
-            )
-            names = frozenset(n for (n,) in con.execute(people, window).fetchall())
+            names = frozenset(changed_trials(con, PEOPLE_TABLES, window["start"], now))
             details = changed_details(con, window["start"], now)
         except duckdb.Error:  # the snapshot is gone, or a table is newer than it
             return cls({}, frozenset(), Scrubber(), whole=True)

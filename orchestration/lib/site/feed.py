@@ -316,40 +316,6 @@ def _trial_document(
     }
 
 
-class ConditionDocuments:
-    """Condition documents gathered from trial documents as they stream past."""
-
-    def __init__(self) -> None:
-        self._by_slug: dict[str, dict[str, Any]] = {}
-
-    def add(self, trial: dict[str, Any]) -> None:
-        for term in trial["conditions"]["normalized"]:
-            condition = self._by_slug.setdefault(
-                term["slug"],
-                {
-                    "schema_version": SCHEMA_VERSION,
-                    "slug": term["slug"],
-                    "mesh_id": term["mesh_id"],
-                    "term": term["term"],
-                    "path": f"conditions/{term['slug']}.html",
-                    "trials": [],
-                },
-            )
-            condition["trials"].append(
-                {
-                    "nct_id": trial["nct_id"],
-                    "title": trial["title"],
-                    "status": trial["status"],
-                    "phase": trial["phase"],
-                    "first_seen": trial["history"]["first_seen"],
-                    "last_updated": trial["history"]["last_updated"],
-                }
-            )
-
-    def documents(self) -> list[dict[str, Any]]:
-        return sorted(self._by_slug.values(), key=lambda c: c["slug"])
-
-
 class _AlignedRows:
     """A query's rows in ``nct_id`` order, handed out one trial at a time.
 

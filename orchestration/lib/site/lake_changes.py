@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from orchestration.lib.common.lake import changed_trials
 from orchestration.lib.common.privacy import changed_details
 from orchestration.lib.site.feed import READS_BY_TRIAL
 
@@ -37,10 +38,7 @@ def changes_since(con: duckdb.DuckDBPyConnection, snapshot: int, now: int) -> La
     if snapshot >= now:
         return LakeChanges(set(), frozenset())
     window = {"start": int(snapshot) + 1, "end": now}
-    by_trial = " union ".join(
-        f"select nct_id from table_changes('{table}', $start, $end)" for table in READS_BY_TRIAL
-    )
-    trials = {nct_id for (nct_id,) in con.execute(by_trial, window).fetchall()}
+    trials = changed_trials(con, READS_BY_TRIAL, window["start"], now)
     renamed = con.execute(RENAMED_TERMS.format(before=int(snapshot)), window).fetchall()
     trials.update(nct_id for (nct_id,) in renamed)
     details = changed_details(con, window["start"], now)

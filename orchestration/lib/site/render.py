@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +41,6 @@ PER_TASK = 2_000
 class SiteSettings:
     base_url: str  # where the site is served, for the sitemap and feeds
     signup_url: str  # where the "Get updates" forms post
-
-
-def feed_documents(root: Path, folder: str) -> Iterator[dict[str, Any]]:
-    """The documents of ``feed/<folder>`` (trials or conditions), in name order."""
-    for path in sorted((root / "feed" / folder).glob("*.json")):
-        yield orjson.loads(path.read_bytes())
 
 
 def update_pages(

@@ -26,10 +26,10 @@ from orchestration.lib.site.builds import problems
 from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
-from orchestration.lib.site.render import feed_documents
 from orchestration.lib.site.site_state import SiteState
 from tests.support.pipeline import data_dir
 from tests.support.records import nct
+from tests.support.sites import feed_documents
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
 

@@ -19,8 +19,9 @@ from orchestration.lib.site.feed import TrialDocument, canonical_json
 from orchestration.lib.site.feed_update import state_row
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
-from orchestration.lib.site.render import SiteSettings, feed_documents, update_pages
+from orchestration.lib.site.render import SiteSettings, update_pages
 from orchestration.lib.site.site_state import SiteState
+from tests.support.sites import feed_documents
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SCRIPT = "<script>alert('x')</script>"
