@@ -52,10 +52,9 @@
 {% macro only_new_versions(nct_id='nct_id', content_hash='content_hash') -%}
     {%- set relation = ref('stg_ctgov__study_modules') -%}
     {%- if is_incremental() -%}
-        exists (
-            select 1 from {{ relation }} as new_versions
-            where new_versions.nct_id = {{ nct_id }} and new_versions.content_hash = {{ content_hash }}
-        )
+        {#- a row comparison, evaluated in the caller's scope (inside a subquery an
+            unqualified nct_id would be the subquery's own) -#}
+        ({{ nct_id }}, {{ content_hash }}) in (select nct_id, content_hash from {{ relation }})
     {%- else -%}
         true
     {%- endif -%}
@@ -73,4 +72,45 @@
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
     where {{ key }} in (select {{ key }} from {{ touched }})
+{%- endmacro %}
+
+{#- The relation dbt builds a model into, by the model's name, without a dependency
+    (for tests, which run after the models they read). -#}
+{% macro built_relation(name) -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', name) | first -%}
+    {{- return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) -}}
+{%- endmacro %}
+
+{#- Which rows of a model (as `written`) a daily build wrote, as a filter; none when it
+    rewrote them all (a full build, a table). By the model's strategy: `touched`, the
+    keys it recomputed; `delete+insert` by version, the versions it landed; by batch,
+    the batches it built. Every such source is built before the model. -#}
+{% macro daily_test_scope(model) -%}
+    {%- if not execute or var('batches', none) is none or flags.FULL_REFRESH -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('schema', 'equalto', model.schema)
+        | selectattr('alias', 'equalto', model.identifier) | first -%}
+    {%- set config = node.config if node else none -%}
+    {%- if config is none or config.materialized != 'incremental' -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set unique_key = config.unique_key -%}
+    {%- if config.incremental_strategy == 'touched' -%}
+        {%- set touched = built_relation({
+            'nct_id': 'int_touched_trials',
+            'site_id': 'int_touched_sites',
+            'mesh_id': 'int_touched_conditions',
+        }[unique_key]) -%}
+        {{- return('written.' ~ unique_key ~ ' in (select ' ~ unique_key ~ ' from ' ~ touched ~ ')') -}}
+    {%- elif config.incremental_strategy == 'delete+insert' and unique_key == ['nct_id', 'content_hash'] -%}
+        {%- set versions = built_relation('stg_ctgov__study_modules') -%}
+        {{- return('exists (select 1 from ' ~ versions ~ ' as landed where landed.nct_id = written.nct_id'
+            ~ ' and landed.content_hash = written.content_hash)') -}}
+    {%- elif config.incremental_strategy == 'delete+insert' and unique_key == 'batch_id' -%}
+        {{- return('written.batch_id in ' ~ run_batches()) -}}
+    {%- endif -%}
+    {{- return(none) -}}
 {%- endmacro %}
