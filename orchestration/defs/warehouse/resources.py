@@ -13,13 +13,19 @@ from orchestration.lib.warehouse.maintenance import Maintained, maintain
 from orchestration.lib.warehouse.publish import Published, publish, table_counts
 
 # Tables dbt needs to build from but analysts do not get: every staging table reads
-# its module from this one, which holds each new record's JSON again; the touched keys
-# are a build's bookkeeping.
+# its module from this one, which holds each new record's JSON again; the touched keys,
+# the trend marts' ledgers and what a build changes in them are a build's bookkeeping
+# (dbt_project/macros/trends.sql).
 UNPUBLISHED = (
     "staging.stg_ctgov__study_modules",
     "intermediate.int_touched_trials",
     "intermediate.int_touched_sites",
     "intermediate.int_touched_conditions",
+    "intermediate.int_renamed_conditions",
+    "intermediate.int_recruiting_events",
+    "intermediate.int_recruiting_changes",
+    "intermediate.int_trial_years",
+    "intermediate.int_yearly_changes",
 )
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 

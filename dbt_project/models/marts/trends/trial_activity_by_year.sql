@@ -5,113 +5,136 @@
 -- the enrollment of the trials starting in it. A trial is underway from its actual
 -- start to its completion date (or its primary completion, or its last update when
 -- it gives neither).
-{{ config(materialized='table') }}
+--
+-- Counted from int_trial_years. A daily build recomputes the segments whose trials'
+-- years changed (int_yearly_changes), each whole; when the last load's year moves,
+-- every segment.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_windows',
+    unique_key=['year', 'dimension', 'segment'],
+    windows='int_yearly_changes',
+    window_column='year',
+    post_hook="{{ acknowledge_ledger(ref('int_trial_years')) }}",
+) }}
 
-with trials as (
-    select * from {{ ref('trials') }}
-),
+{#- Referenced here, outside the incremental branch, so dbt always knows it. -#}
+{%- set changes = ref('int_yearly_changes') %}
 
-status as (
-    select * from {{ ref('stg_ctgov__status') }}
-),
-
-segments as (
-    select * from {{ ref('int_labelled_trial_segments') }}
+with facts as (
+    select * from {{ ref('int_trial_years') }}
+    where ledger != 'retired'
 ),
 
 bounds as (
     select year(max(last_observed_on)) as last_year
-    from trials
+    from {{ ref('trials') }}
 ),
 
-dated as (
-    select
-        trials.nct_id,
-        year(trials.first_posted_date) as first_posted_year,
-        year(trials.start_date) as start_year,
-        case when status.start_date_type = 'ACTUAL' then year(trials.start_date) end as started_year,
-        case
-            when status.completion_date_type = 'ACTUAL' then year(trials.completion_date)
-        end as completed_year,
-        year(coalesce(
-            trials.completion_date, trials.primary_completion_date, trials.last_update_posted_date
-        )) as underway_until_year,
-        trials.enrollment_count
-    from trials
-    inner join status using (nct_id, content_hash)
+segments_to_count as (
+    {% if is_incremental() %}
+        select
+            dimension,
+            segment
+        from {{ changes }}
+        where (select max(year) from {{ this }}) = (select last_year from bounds)
+        union
+        select distinct
+            dimension,
+            segment
+        from facts
+        where (select max(year) from {{ this }}) is distinct from (select last_year from bounds)
+    {% else %}
+        select distinct
+            dimension,
+            segment
+        from facts
+    {% endif %}
 ),
 
--- One row per trial, year and thing that happened to it that year.
+counted_facts as (
+    select facts.*
+    from facts
+    semi join segments_to_count using (dimension, segment)
+),
+
+-- One row per trial, segment, year and thing that happened to the trial that year.
 trial_events as (
     select
-        nct_id,
+        dimension,
+        segment,
         first_posted_year as year,
         'first_posted' as event,
         null::integer as enrollment_count
-    from dated
+    from counted_facts
     union all
     select
-        nct_id,
+        dimension,
+        segment,
         start_year as year,
         'starting' as event,
         enrollment_count
-    from dated
+    from counted_facts
     union all
     select
-        nct_id,
+        dimension,
+        segment,
         started_year as year,
         'started' as event,
         null as enrollment_count
-    from dated
+    from counted_facts
     union all
     select
-        nct_id,
+        dimension,
+        segment,
         completed_year as year,
         'completed' as event,
         null as enrollment_count
-    from dated
+    from counted_facts
     union all
     select
-        dated.nct_id,
+        counted_facts.dimension,
+        counted_facts.segment,
         unnest(generate_series(
-            greatest(dated.started_year, 2000), least(dated.underway_until_year, bounds.last_year)
+            greatest(counted_facts.started_year, 2000), least(counted_facts.underway_until_year, bounds.last_year)
         )) as year,
         'underway' as event,
         null as enrollment_count
-    from dated
+    from counted_facts
     cross join bounds
     -- greatest() skips nulls: a trial never actually started is never underway.
-    where dated.started_year is not null
+    where counted_facts.started_year is not null
 ),
 
 counted as (
     select
-        trial_events.year,
-        segments.dimension,
-        segments.segment,
-        count(*) filter (where trial_events.event = 'first_posted') as trials_first_posted,
-        count(*) filter (where trial_events.event = 'starting') as trials_starting,
-        count(*) filter (where trial_events.event = 'started') as trials_started,
-        count(*) filter (where trial_events.event = 'completed') as trials_completed,
-        count(*) filter (where trial_events.event = 'underway') as trials_underway,
-        sum(trial_events.enrollment_count) as enrollment_total,
-        median(trial_events.enrollment_count) as enrollment_median
+        year,
+        dimension,
+        segment,
+        count(*) filter (where event = 'first_posted') as trials_first_posted,
+        count(*) filter (where event = 'starting') as trials_starting,
+        count(*) filter (where event = 'started') as trials_started,
+        count(*) filter (where event = 'completed') as trials_completed,
+        count(*) filter (where event = 'underway') as trials_underway,
+        sum(enrollment_count) as enrollment_total,
+        median(enrollment_count) as enrollment_median
     from trial_events
-    inner join segments using (nct_id)
-    where trial_events.year between 2000 and (select last_year from bounds)
-    group by trial_events.year, segments.dimension, segments.segment
+    where year between 2000 and (select last_year from bounds)
+    group by year, dimension, segment
 ),
 
 -- Every segment gets every year, so a year without activity is a zero, not a gap.
 segment_years as (
     select
-        all_segments.dimension,
-        all_segments.segment,
+        counted_segments.dimension,
+        counted_segments.segment,
         unnest(generate_series(2000, bounds.last_year)) as year
-    from (select distinct
-        dimension,
-        segment
-    from segments) as all_segments
+    from (
+        select distinct
+            dimension,
+            segment
+        from counted_facts
+    ) as counted_segments
     cross join bounds
 )
 
