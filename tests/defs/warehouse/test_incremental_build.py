@@ -3,15 +3,20 @@ daily site build agrees with a site built whole, file for file."""
 
 from __future__ import annotations
 
+import copy
+import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.common.settings import Settings
+from orchestration.lib.common.settings import DBT_PROJECT_DIR, Settings
+from orchestration.lib.ingest.landing import land_dump
 from orchestration.lib.warehouse.build_state import SCHEMA
-from tests.support.dated_dumps import DAYS
-from tests.support.pipeline import data_dir, query
-from tests.support.rebuild import disagreements
+from orchestration.testing.change_patterns import write_jsonl
+from tests.support.dated_dumps import DAYS, current, overall_status
+from tests.support.pipeline import WAREHOUSE, data_copy, data_dir, query, run_everything
+from tests.support.rebuild import DBT, disagreements
 from tests.support.seed_runs import DailyRuns
 from tests.support.sites import live_site_built_whole, site_differences
 
@@ -73,6 +78,40 @@ def test_the_trend_marts_recompute_only_what_the_last_daily_build_changed(
     assert 0 < yearly_windows < yearly_segments / 2
     # Each mart counted its ledger's changes and acknowledged them.
     assert ledgers == [("seen",)]
+
+
+def test_a_build_killed_between_the_trend_ledgers_and_marts_is_made_good_by_the_next(
+    dated_history: tuple[dict, Settings], tmp_path: Path
+) -> None:
+    series, built = dated_history
+    records = [copy.deepcopy(current(days)) for days in series.values()]
+    recruiting = [r for r in records if overall_status(r) == "RECRUITING"][:3]
+    for record in recruiting:
+        record["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    dump = write_jsonl(tmp_path / "dump.jsonl", records)
+    day = DAYS[-1] + timedelta(days=1)
+    with data_copy(built, tmp_path / "data") as copied:
+        land_dump(copied.landing, dump, as_of=day)
+        (batch,) = query(
+            copied.landing, "select batch_id from load_batches order by started_at desc limit 1"
+        )[0]
+        # The build dies after the ledgers: they hold the change, the marts have not
+        # counted it, and the batch is not recorded as built.
+        command = [DBT, "run", "--quiet", "--profiles-dir", ".", "--target-path"]
+        command += [str(tmp_path / "target"), "--vars", f'{{batches: ["{batch}"]}}']
+        command += ["--select", "+int_recruiting_events", "+int_trial_years"]
+        subprocess.run(command, cwd=DBT_PROJECT_DIR, env=copied.dbt_env(), check=True)
+        ledger = "select distinct ledger from intermediate.int_recruiting_events order by 1"
+        assert query(copied.build_warehouse, ledger) == [("new",), ("retired",), ("seen",)]
+        # The next run builds that batch again with the next day's.
+        next_day = (day + timedelta(days=1)).isoformat()
+        assert run_everything(dump, as_of=next_day, up_to=WAREHOUSE).success
+        closed = (
+            "select sum(trials_closed) from main.recruiting_activity"
+            " where period = 'day' and dimension = 'all' and period_start = ?"
+        )
+        assert query(copied, closed, [day]) == [(len(recruiting),)]
+        assert disagreements(copied, tmp_path / "rebuilt") == {}
 
 
 def test_the_dated_dumps_daily_site_agrees_with_a_site_built_whole(
