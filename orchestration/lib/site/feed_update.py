@@ -38,7 +38,7 @@ from orchestration.lib.site.feed import (
 from orchestration.lib.site.lake_changes import changes_since
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import Writer, readability_grade
-from orchestration.lib.site.site_state import SiteState
+from orchestration.lib.site.site_state import MadeRows, SiteState
 
 # Summaries graded in a full build: a median over this many is within a few hundredths
 # of a grade of the whole site's, and grading each of 600,000 would take ten minutes.
@@ -94,22 +94,23 @@ def update_feed(
     if full:
         count = con.execute("select count(*) from main.trials").fetchall()[0][0]
         share = min(1.0, GRADED_SAMPLE / max(count, 1))
-    rows, seen, written = [], set(), set()
+    rows, seen, written = MadeRows(), set(), set()
     for made in trial_documents(con, writer, scrubber, only=only, known=known):
         seen.add(made.nct_id)
         if made.document is None:
             continue
         if output.write(f"feed/trials/{made.nct_id}.json", canonical_json(made.document)):
             written.add(made.nct_id)
-        rows.append(state_row(made, share))
+        rows.add(state_row(made, share))
     had = (base.ids() if meta is not None else set()) if full else (only or set())
     removed = had - seen
     for nct_id in sorted(removed):
         output.remove(f"feed/trials/{nct_id}.json")
+    remade = rows.frame()
     target.write(
         None if full else base,
-        rows,
-        replaced={row["nct_id"] for row in rows} | removed,
+        remade,
+        replaced=set(remade["nct_id"].to_list()) | removed,
         meta={"snapshot": snapshot, "feed_stamp": stamp, "full": full},
     )
     before = len(output.written) + len(output.removed)
@@ -123,7 +124,7 @@ def update_feed(
         full=full,
         snapshot=snapshot,
         trials=len(target.ids()),
-        remade=len(rows),
+        remade=remade.height,
         written=len(written | removed),
         conditions=len(output.written) + len(output.removed) - before,
     )

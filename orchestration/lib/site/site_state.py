@@ -44,6 +44,31 @@ SCHEMA = {
 }
 
 
+class MadeRows:
+    """The state rows a build makes, held as columns a batch at a time: a full build
+    makes one per trial, and 600,000 of them as Python dicts outgrow the memory budget."""
+
+    BATCH = 10_000
+
+    def __init__(self) -> None:
+        self._frames: list[pl.DataFrame] = []
+        self._pending: list[dict[str, Any]] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._pending.append(row)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def frame(self) -> pl.DataFrame:
+        self._flush()
+        return pl.concat(self._frames) if self._frames else pl.DataFrame(schema=SCHEMA)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._frames.append(pl.DataFrame(self._pending, schema=SCHEMA))
+            self._pending = []
+
+
 @dataclass(frozen=True)
 class SiteState:
     folder: Path
@@ -60,14 +85,14 @@ class SiteState:
     def write(
         self,
         base: SiteState | None,
-        rows: list[dict[str, Any]],
+        made: pl.DataFrame,
         replaced: Collection[str],
         meta: dict[str, Any],
     ) -> None:
-        """This build's state: ``base``'s rows but the ``replaced`` trials', and ``rows``."""
+        """This build's state: ``base``'s rows but the ``replaced`` trials', and ``made``."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with duckdb.connect() as con:
-            con.register("made", pl.DataFrame(rows, schema=SCHEMA))
+            con.register("made", made)
             con.register(
                 "replaced", pl.DataFrame({"nct_id": list(replaced)}, schema={"nct_id": pl.String})
             )
