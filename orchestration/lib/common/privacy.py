@@ -110,6 +110,24 @@ def _last_word(name: str) -> str:
     return name.split()[-1].lower().rstrip(".,")
 
 
+# Where a database can find, first, the text a scrubber could change: a looser form of
+# _may_hold_detail in RE2 (DuckDB's syntax). RE2 has no look-behind, and its \d, \s and
+# \w are ASCII: digits are any script's (\p{Nd}, as Python's \d), separators every
+# character Python's _S and \s take, and a digit run may start after any character but
+# an ASCII word one. Text it does not match holds no detail (tests/lib/common/test_privacy).
+_SEPARATOR_RE2 = r"[()\p{Z}\x09-\x0d\x1c-\x1f\x85.\x{2010}-\x{2015}-]"
+MAY_HOLD_DETAIL = (
+    r"@|(?:^|[^0-9A-Za-z_])\p{Nd}(?:" + _SEPARATOR_RE2 + r"{0,3}\p{Nd}){6,}"
+    r"|\p{Nd}{3}" + _SEPARATOR_RE2 + r"?\(?[A-Z0-9]{0,3}[A-Z]{2}"
+)
+
+
+def name_words(names: Iterable[str]) -> list[str]:
+    """The words (lower case) without one of which a text shows none of ``names``:
+    :meth:`Scrubber.text` looks for a name only where its word is."""
+    return sorted({_last_word(name) for name in names})
+
+
 def contact_details(
     text: str, stored_phones: frozenset[str] = frozenset()
 ) -> list[tuple[str, str]]:

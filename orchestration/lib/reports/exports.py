@@ -15,13 +15,16 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import Lake, changed_trials, current_snapshot, cursor
 from orchestration.lib.common.privacy import (
+    MAY_HOLD_DETAIL,
     Scrubber,
     changed_details,
+    name_words,
     people,
     warehouse_scrubber,
 )
@@ -31,6 +34,10 @@ PUBLIC, ANALYSTS = "public", "analysts"
 STATE = ".exported.json"
 # The trials whose rows are scrubbed again, where every cursor of the connection sees them.
 AGAIN = "memory.main.scrubbed_again"
+# Each trial's words of its contact persons' names (privacy.name_words), likewise.
+WORDS = "memory.main.person_words"
+# The columns that say which values the scrubber could change (see _flagged).
+FLAG = "_may_change_"
 # Where a trial's contact persons, and what tells them from organisations, are stored.
 PEOPLE_TABLES = ("contacts", "sponsors", "trial_sites")
 COLUMNS = """
@@ -55,6 +62,7 @@ def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
     with lake.connect() as con:
         scrubber = warehouse_scrubber(con)
         names = people(con, "NCT00000000", "NCT99999999")
+        _store_words(con, names)
         snapshot = current_snapshot(con)
         moved = Moved.since(con, _exported(folder), snapshot)
         for table in base_tables(con):
@@ -80,6 +88,18 @@ def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
             stale.unlink()
     (folder / STATE).write_text(json.dumps({"snapshot": snapshot}))
     return counts
+
+
+def _store_words(con: duckdb.DuckDBPyConnection, names: dict[str, tuple[str, ...]]) -> None:
+    # From Arrow: DuckDB binds a Python list parameter element by element, slowly.
+    trials = sorted(n for n, found in names.items() if found)
+    words = pa.table(
+        {"nct_id": trials, "words": [name_words(names[n]) for n in trials]},
+        schema=pa.schema([("nct_id", pa.string()), ("words", pa.list_(pa.string()))]),
+    )
+    con.register("person_words_given", words)
+    con.execute(f"create or replace table {WORDS} as select * from person_words_given")
+    con.unregister("person_words_given")
 
 
 def _exported(folder: Path) -> int | None:
@@ -178,9 +198,11 @@ def _write_scrubbed(
 ) -> int:
     """Write ``table`` with every text column scrubbed, a batch of rows at a time; with
     ``again``, only those trials' rows, the others copied from ``kept`` as they were."""
-    source = f'select * from main."{table}"'
-    reader = cursor(con).sql(source).to_arrow_reader(BATCH_ROWS)
+    columns = dict(con.execute(COLUMNS, [table]).fetchall())
+    keyed = "nct_id" in columns
+    texts = [c for c, kind in columns.items() if kind == "VARCHAR"]
     batches: list[pa.RecordBatchReader] = []
+    chosen = ""
     if again is not None:
         ids = {"ids": sorted(again)}
         con.execute(
@@ -191,50 +213,68 @@ def _write_scrubbed(
             .sql(f"select * from read_parquet('{_quoted(kept)}') anti join {AGAIN} using (nct_id)")
             .to_arrow_reader(BATCH_ROWS)
         )
-        if as_was.schema == reader.schema:  # else the columns changed: all is scrubbed again
+        schema = cursor(con).sql(f'select * from main."{table}" limit 0').arrow().schema
+        if as_was.schema == schema:  # else the columns changed: all is scrubbed again
             batches.append(as_was)
-            reader = (
-                cursor(con)
-                .sql(f"{source} semi join {AGAIN} using (nct_id)")
-                .to_arrow_reader(BATCH_ROWS)
-            )
+            chosen = f"semi join {AGAIN} using (nct_id)"
+    reader = (
+        cursor(con)
+        .execute(_flagged(table, texts, keyed, chosen), {"detail": MAY_HOLD_DETAIL})
+        .to_arrow_reader(BATCH_ROWS)
+    )
+    written = pa.schema(list(reader.schema)[: len(reader.schema) - len(texts)])
     rows = 0
-    with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
+    with pq.ParquetWriter(path, written, compression="zstd") as writer:
         for batch in (b for kept_rows in batches for b in kept_rows):
             writer.write_batch(batch)
             rows += batch.num_rows
         for batch in reader:
-            trials = batch.column("nct_id").to_pylist() if "nct_id" in batch.schema.names else None
-            columns = []
-            for column, field in zip(batch.columns, batch.schema, strict=True):
-                if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-                    column = _scrubbed(column, field.type, scrubber, trials, names)
-                columns.append(column)
-            writer.write_batch(pa.record_batch(columns, schema=batch.schema))
+            writer.write_batch(_scrubbed(batch, texts, scrubber, names if keyed else {}))
             rows += batch.num_rows
     return rows
 
 
+def _flagged(table: str, texts: list[str], keyed: bool, chosen: str) -> str:
+    """The rows of ``table`` (those ``chosen`` joins to), with a flag for each text
+    value: whether the scrubber could change it (a detail's pattern, or a word of its
+    trial's contact persons' names), so that only flagged values go through it. For
+    names the flag compares ASCII text alone: a non-ASCII value is flagged."""
+    flags = []
+    for i, column in enumerate(texts):
+        value = f'rows."{column}"'
+        named = (
+            f"(words.words is not null and (regexp_matches({value}, '[^\\x00-\\x7F]')"
+            f" or len(list_filter(words.words, w -> contains(lower({value}), w))) > 0))"
+            if keyed
+            else "false"
+        )
+        flags.append(f"coalesce(regexp_matches({value}, $detail) or {named}, false) as {FLAG}{i}")
+    words = f"left join {WORDS} as words using (nct_id)" if keyed else ""
+    return f"""
+        select rows.*{"".join(f", {flag}" for flag in flags)}
+        from main."{table}" as rows {chosen} {words}
+    """
+
+
 def _scrubbed(
-    column: pa.Array,
-    kind: pa.DataType,
-    scrubber: Scrubber,
-    trials: list[str] | None,
-    names: dict[str, tuple[str, ...]],
-) -> pa.Array:
-    """A text column through the scrubber: row by row with each trial's names, or, in a
-    table of no trial, each distinct value once (segments repeat by the million)."""
-    if trials is None:
-        encoded = column.dictionary_encode()
-        values = [scrubber.text(v) if v else v for v in encoded.dictionary.to_pylist()]
-        return pa.array(values, type=kind).take(encoded.indices)
-    return pa.array(
-        [
-            scrubber.text(value, names.get(trials[i], ())) if value else value
-            for i, value in enumerate(column.to_pylist())
-        ],
-        type=kind,
-    )
+    batch: pa.RecordBatch, texts: list[str], scrubber: Scrubber, names: dict[str, tuple[str, ...]]
+) -> pa.RecordBatch:
+    """The batch without its flags, each flagged text value through the scrubber with
+    its trial's names."""
+    flags = {column: batch.column(f"{FLAG}{i}") for i, column in enumerate(texts)}
+    batch = batch.select(batch.schema.names[: batch.num_columns - len(texts)])
+    columns = []
+    for column, name in zip(batch.columns, batch.schema.names, strict=True):
+        flagged = flags.get(name)
+        if flagged is not None and pc.any(flagged).as_py():
+            trials = pc.filter(batch.column("nct_id"), flagged).to_pylist() if names else None
+            masked = [
+                scrubber.text(value, names.get(trials[i], ()) if trials else ()) if value else value
+                for i, value in enumerate(pc.filter(column, flagged).to_pylist())
+            ]
+            column = pc.replace_with_mask(column, flagged, pa.array(masked, type=column.type))
+        columns.append(column)
+    return pa.record_batch(columns, schema=batch.schema)
 
 
 def _quoted(path: Path) -> str:

@@ -6,7 +6,8 @@ import json
 
 import polars as pl
 
-from orchestration.lib.common.privacy import DETAILS_MASK
+from orchestration.lib.common.lake import Lake
+from orchestration.lib.common.privacy import DETAILS_MASK, people, warehouse_scrubber
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.warehouse.data_dictionary import DICTIONARY, MANIFEST, render
 from tests.support.pipeline import query
@@ -70,3 +71,36 @@ def test_the_data_dictionary_is_current_and_names_every_mart_column(
     sections = {part.split("`", 1)[0]: part for part in DICTIONARY.read_text().split("### `")[1:]}
     for table, column in query(sample_warehouse, MAIN_COLUMNS):
         assert f"| `{column}` |" in sections[table], (table, column)
+
+
+def test_public_exports_are_the_marts_with_every_value_scrubbed(sample_warehouse: Settings) -> None:
+    """The exporter sends the scrubber only the values a database pattern flags; the
+    files must equal every text value of every mart put through the scrubber."""
+    public = sample_warehouse.data_dir / "exports" / "public"
+    with Lake.of(sample_warehouse).connect() as con:
+        scrubber = warehouse_scrubber(con)
+        names = people(con, "NCT00000000", "NCT99999999")
+        changed = 0
+        for path in sorted(public.glob("*.parquet")):
+            mart = con.execute(f'select * from main."{path.stem}"').pl()
+            keyed = "nct_id" in mart.columns
+            trials = mart["nct_id"].to_list() if keyed else [None] * mart.height
+            expected = {}
+            for column, dtype in mart.schema.items():
+                values = mart[column].to_list()
+                if dtype == pl.String:
+                    values = [
+                        scrubber.text(v, names.get(t, ())) if v else v
+                        for v, t in zip(values, trials, strict=True)
+                    ]
+                    changed += sum(
+                        a != b for a, b in zip(values, mart[column].to_list(), strict=True)
+                    )
+                expected[column] = values
+            exported = pl.read_parquet(path)
+            assert exported.columns == mart.columns, path.stem
+            rows = sorted(exported.rows(), key=repr)
+            assert rows == sorted(pl.DataFrame(expected, schema=mart.schema).rows(), key=repr), (
+                path.stem
+            )
+    assert changed >= 19
