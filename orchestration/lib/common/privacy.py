@@ -34,7 +34,9 @@ NAME_MASK = "[name removed]"
 
 # Separators as people type them, and as word processors turn them (non-breaking hyphens).
 _S = r"[\s.\u00a0\u2010-\u2015-]"
-_EXT = r"(?:\s*,?\s*(?:ext\.?|extension|x)\s*\d{1,6})?"
+# Case is ignored in the extension's word alone: a whole pattern read without case is
+# twice as slow to search a page of digits.
+_EXT = r"(?:\s*,?\s*(?i:ext\.?|extension|x)\s*\d{1,6})?"
 _END = r"(?![\w@])"
 _START = r"(?<![\w+@.-])"
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+%'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}" + _END)
@@ -93,16 +95,27 @@ def digits(text: str) -> str:
 # (an opening "+" or "(" and an extension with it). The patterns above run only inside
 # such runs, and the vanity one only where three capitals follow an area code: most
 # text holds neither, and a search over a whole page at every position is the cost.
-_CLUSTER = re.compile(r"(?<!\w)[+(]?\d(?:(?:[()]|" + _S + r"){0,3}\d){6,}" + _EXT, re.IGNORECASE)
+_CLUSTER = re.compile(r"(?<!\w)[+(]?\d(?:(?:[()]|" + _S + r"){0,3}\d){6,}" + _EXT)
+# The same run from its first digit: a pattern that opens with a digit is searched for
+# three times faster (the engine skips to the next digit).
+_RUN = re.compile(r"\d(?:(?:[()]|" + _S + r"){0,3}\d){6,}" + _EXT)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # the pages' own dates: not a phone
 _VANITY_HINT = re.compile(r"\d{3}" + _S + r"?\(?[A-Z0-9]{0,3}[A-Z]{2}")
+
+
+def _clusters(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _CLUSTER in ``text``, found fast: each run of _RUN holds the ends
+    of at most the clusters that start one character before it (an opening "+" or "("),
+    or inside it (where the look-behind allows)."""
+    for run in _RUN.finditer(text):
+        yield from _CLUSTER.finditer(text, max(run.start() - 1, 0), run.end())
 
 
 def _may_hold_detail(text: str) -> bool:
     """An @, a vanity number's hint, or a run of seven digits that is not a date."""
     if "@" in text or _VANITY_HINT.search(text):
         return True
-    return any(not _DATE.fullmatch(c.group(0)) for c in _CLUSTER.finditer(text))
+    return any(not _DATE.fullmatch(c.group(0)) for c in _clusters(text))
 
 
 @lru_cache(maxsize=65536)
@@ -135,7 +148,7 @@ def contact_details(
     pattern, and any run of digits that is a stored phone number."""
     found = [("email", m.group(0)) for m in EMAIL.finditer(text)] if "@" in text else []
     numeric, vanity = PHONES[:-1], PHONES[-1]
-    for cluster in _CLUSTER.finditer(text):
+    for cluster in _clusters(text):
         if _DATE.fullmatch(cluster.group(0)):
             continue
         # One character either side, for the patterns' own look at their neighbours.

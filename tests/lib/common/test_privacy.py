@@ -11,12 +11,14 @@ import duckdb
 import pytest
 
 from orchestration.lib.common.privacy import (
+    _CLUSTER,
     _S,
     _SEPARATOR_RE2,
     DETAILS_MASK,
     MAY_HOLD_DETAIL,
     NAME_MASK,
     Scrubber,
+    _clusters,
     contact_details,
     digits,
     name_words,
@@ -118,6 +120,21 @@ def test_what_a_database_finds_first_holds_every_detail_the_scrubber_masks(
             {"texts": texts, "found": MAY_HOLD_DETAIL},
         ).fetchall()[0][0]
         assert passed > 0.8 * len(texts)
+
+
+def test_the_fast_search_for_digit_runs_finds_what_the_exact_one_does(
+    sample_records: list[dict],
+) -> None:
+    tricky = [
+        "a1 2345678",  # the run opens after a letter: the cluster starts at its second digit
+        "x+2026-07-01 and (412) 555-0199 ext. 5",
+        "12345678+(412)555 0199",
+        "\u0664\u0661\u0662-\u0665\u0665\u0665-\u0660\u0661\u0669\u0669",
+    ]
+    texts = [t for record in sample_records for t in _strings(record)] + tricky
+    spans = [[m.span() for m in _CLUSTER.finditer(t)] for t in texts]
+    assert sum(map(len, spans)) > 1000
+    assert [[m.span() for m in _clusters(t)] for t in texts] == spans
 
 
 def test_a_name_is_masked_only_where_one_of_its_words_is() -> None:
