@@ -180,6 +180,36 @@ class Settings(BaseModel):
         default="http://localhost:8000/unsubscribe",
         description="the site's unsubscribe endpoint (`?token=` is added)",
     )
+    # Sign-ups (the web service, `make site`).
+    subscribers_url: str | None = Field(
+        default=None,
+        description=(
+            "the store of sign-ups, consents and deliveries, shared by the web service and"
+            " the pipeline: `postgresql://user:password@host/dbname`"
+        ),
+        json_schema_extra={"shown": "SQLite (WAL), `$TRIALWATCH_DATA_DIR/subscribers.sqlite`"},
+    )
+    link_secret: str | None = Field(
+        default=None,
+        description="the key that signs unsubscribe links and hashes erased addresses",
+        json_schema_extra={"shown": "made on first use, kept in `$TRIALWATCH_DATA_DIR/secrets/`"},
+    )
+    signup_expiry_days: int = Field(
+        default=7, ge=1, description="an unconfirmed sign-up is forgotten after this many days"
+    )
+    confirmations_per_day: int = Field(
+        default=3, ge=1, description="confirmation messages one address can be sent a day"
+    )
+    requests_per_minute: int = Field(
+        default=30, ge=1, description="sign-up requests one client can make a minute (then 429)"
+    )
+    trusted_proxy: str | None = Field(
+        default=None,
+        description=(
+            "the address of a reverse proxy whose `X-Forwarded-For` names the client"
+            " (unset: the connection's address)"
+        ),
+    )
     # Reports.
     chromium: Path | None = Field(
         default=None,
@@ -224,6 +254,13 @@ class Settings(BaseModel):
             raise ValueError("must be a DuckLake catalog: sqlite:<file> or postgres:<connection>")
         if value.startswith("sqlite:"):
             value = "sqlite:" + os.path.abspath(value.removeprefix("sqlite:"))
+        return value
+
+    @field_validator("subscribers_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(postgres(ql)?(\+psycopg)?|sqlite)://", value):
+            raise ValueError("must be a postgresql:// URL (or sqlite:///<file>)")
         return value
 
     @field_validator("registry_url", "site_url", "unsubscribe_url", "llm_url")
@@ -314,9 +351,15 @@ class Settings(BaseModel):
         return self.data_dir / "subscriptions"
 
     @property
-    def alerts_store(self) -> Path:
-        """Sign-ups and the delivery ledger."""
-        return self.data_dir / "alerts.duckdb"
+    def subscribers_store(self) -> str:
+        """The store of sign-ups and deliveries, as a SQLAlchemy URL."""
+        url = self.subscribers_url or f"sqlite:///{self.data_dir / 'subscribers.sqlite'}"
+        return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+    @property
+    def secrets(self) -> Path:
+        """Keys made on first use (the link secret), readable by their owner alone."""
+        return self.data_dir / "secrets"
 
     @property
     def outbox(self) -> Path:
