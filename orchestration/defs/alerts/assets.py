@@ -1,5 +1,7 @@
 """Sign-ups in, digests out: one message per subscriber per run, each event once."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from orchestration.defs.alerts.resources import AlertsResource
@@ -7,17 +9,20 @@ from orchestration.defs.site.assets import site_published
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.alerts.events import find_events, known_conditions
 from orchestration.lib.alerts.ledger import deliver
-from orchestration.lib.alerts.subscriptions import read_subscriptions, store, stored_active
+from orchestration.lib.alerts.subscriptions import read_subscriptions
 from orchestration.lib.common.lake import Lake
+from orchestration.lib.subscribers.imports import import_files
+from orchestration.lib.subscribers.signups import active, expire
+from orchestration.lib.subscribers.store import transaction
 
 
 @dg.asset(
     deps=[published_warehouse],
     group_name="alerts",
-    kinds={"csv"},
+    kinds={"csv", "sqlite"},
     description=(
-        "Sign-ups and unsubscribes from data/subscriptions/, validated, stored in"
-        " data/alerts.duckdb (subscriptions, subscription_rejects); bad rows reported."
+        "The store of sign-ups: the CSV sign-ups and unsubscribes of data/subscriptions/"
+        " imported (bad rows reported), unconfirmed sign-ups past their time forgotten."
     ),
 )
 def subscriptions(
@@ -32,15 +37,23 @@ def subscriptions(
         known_trial=trials.__contains__,
         known_condition=lambda c: c.strip().lower() in conditions,
     )
-    store(alerts.ledger(), files)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with transaction(alerts.store()) as con:
+        imported = import_files(con, files, now, alerts.secret())
+        expired = expire(con, now)
+        following = len(active(con, alerts.secret()))
     for bad in files.rejected:
         context.log.warning(f"skipped {bad.source_file} line {bad.line}: {bad.reason}")
-    active = files.active()
     return dg.MaterializeResult(
         metadata={
-            "subscriptions": len(files.subscriptions),
-            "active": len(active),
-            "unsubscribed": len(files.subscriptions) - len(active),
+            "csv_rows": len(files.subscriptions),
+            "imported": imported.added,
+            "confirmed_again": imported.confirmed_again,
+            "unsubscribed_by_csv": imported.unsubscribed,
+            "already_followed": imported.already_followed,
+            "erased_not_imported": imported.erased,
+            "expired_unconfirmed": expired,
+            "active": following,
             "rejected": len(files.rejected),
             "rejections": dg.MetadataValue.md(
                 "\n".join(f"- {r.source_file}:{r.line} {r.reason}" for r in files.rejected)
@@ -54,20 +67,23 @@ def subscriptions(
     deps=[subscriptions, site_published],
     group_name="alerts",
     kinds={"email"},
-    description="A digest per subscriber of what changed since they signed up, delivered once.",
+    description="A digest per subscriber of what changed since they confirmed, delivered once.",
 )
 def alert_digests(
     context: dg.AssetExecutionContext, alerts: AlertsResource
 ) -> dg.MaterializeResult:
     current = alerts.settings()
     transport = alerts.transport()
+    with transaction(alerts.store()) as con:
+        following = active(con, alerts.secret())
     report = deliver(
-        alerts.ledger(),
-        find_events(Lake.of(current), stored_active(alerts.ledger())),
+        alerts.store(),
+        find_events(Lake.of(current), following),
         transport,
         site_url=current.site_url,
         unsubscribe_url=current.unsubscribe_url,
         sender=current.mail_from,
+        secret=alerts.secret(),
     )
     context.log.info(
         f"{report.events} events, {report.messages_prepared} new digests, "

@@ -1,9 +1,10 @@
-"""Alerts settings: where sign-ups arrive, the ledger, and how mail leaves."""
+"""Alerts settings: where sign-ups arrive, the store and its ledger, how mail leaves."""
 
 from pathlib import Path
 
 from orchestration.defs.settings_resource import SettingsResource, setting
-from orchestration.lib.alerts.transport import FileOutbox, SmtpRelay, Transport
+from orchestration.lib.alerts.transport import Transport, transport
+from orchestration.lib.subscribers.links import link_secret
 
 
 class AlertsResource(SettingsResource):
@@ -18,23 +19,19 @@ class AlertsResource(SettingsResource):
     mail_from: str | None = setting("mail_from")
     unsubscribe_url: str | None = setting("unsubscribe_url")
     site_url: str | None = setting("site_url")
+    subscribers_url: str | None = setting("subscribers_url")
+    link_secret: str | None = setting("link_secret")
+    signup_expiry_days: int | None = setting("signup_expiry_days")
 
     def subscriptions_dir(self) -> Path:
         return self.settings().subscriptions
 
-    def ledger(self) -> Path:
-        return self.settings().alerts_store
+    def store(self) -> str:
+        """The store of sign-ups and the delivery ledger (a SQLAlchemy URL)."""
+        return self.settings().subscribers_store
+
+    def secret(self) -> bytes:
+        return link_secret(self.settings())
 
     def transport(self) -> Transport:
-        current = self.settings()
-        if not current.smtp_host:
-            return FileOutbox(current.outbox)
-        return SmtpRelay(
-            host=current.smtp_host,
-            port=current.smtp_port,
-            sender=current.mail_from,
-            tls=current.smtp_tls,
-            user=current.smtp_user,
-            password=current.smtp_password,
-            allow_plain_login=current.smtp_allow_plain_login,
-        )
+        return transport(self.settings())

@@ -18,19 +18,21 @@ def compose(
     email: str, events: list[Event], site_url: str, unsubscribe_url: str, sender: str
 ) -> tuple[str, bytes]:
     """One message (plain text and HTML) with every event for one subscriber."""
-    ids = sorted(f"{e.subscription.unsubscribe_token}/{e.event_id}" for e in events)
+    ids = sorted(f"{e.subscription.key}/{e.event_id}" for e in events)
     digest = hashlib.blake2b("\n".join([email, *ids]).encode(), digest_size=12).hexdigest()
     message_id = f"<{digest}@trialwatch>"
     base = site_url.rstrip("/") + "/"
+    # Every sign-up of one address shares its subscriber's page of what it follows.
+    unsubscribe = f"{unsubscribe_url}?token={quote(events[0].subscription.link or '', safe='')}"
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for event in sorted(events, key=lambda e: (e.nct_id, e.day, e.text)):
         sub = event.subscription
-        topic = sub.nct_id or sub.condition or ""
+        topic = sub.nct_id or event.topic or ""
         group = groups.setdefault(
-            (sub.unsubscribe_token, topic),
+            (sub.key, topic),
             {
                 "topic": f"trial {topic}" if sub.nct_id else f"new trials for {topic}",
-                "unsubscribe": f"{unsubscribe_url}?token={quote(sub.unsubscribe_token, safe='')}",
+                "unsubscribe": unsubscribe,
                 "entries": [],
             },
         )
@@ -54,7 +56,9 @@ def compose(
     message["To"] = email
     message["Message-ID"] = message_id
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["List-Unsubscribe"] = f"<{next(iter(groups.values()))['unsubscribe']}>"
+    # RFC 8058: a mail client may unsubscribe with one POST to this URL, no page shown.
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(env.get_template("digest.txt.j2").render(**context), cte="quoted-printable")
     message.add_alternative(
         env.get_template("digest.html.j2").render(**context),

@@ -1,9 +1,10 @@
 """What each subscriber should hear, from the published warehouse.
 
 An event is a change to a followed trial (one per ``trial_changes`` row seen on or
-after the sign-up day), or a trial first seen on or after the sign-up day for a
-followed condition, matched by MeSH term with its descendants (a sign-up for
-"Leukemia" hears of an acute myeloid leukemia trial) or by the registrant's own wording.
+after the day the sign-up was confirmed), or a trial first seen on or after that day
+for a followed condition, matched by MeSH id or term with its descendants (a sign-up
+for "Leukemia" hears of an acute myeloid leukemia trial) or by the registrant's own
+wording.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Event:
     title: str
     day: date
     text: str
+    topic: str | None = None  # the followed condition, as the digest names it
 
 
 def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
@@ -33,9 +35,10 @@ def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
         titles = dict(con.execute("select nct_id, brief_title from main.trials").fetchall())
         first_seen = dict(con.execute("select nct_id, first_seen from main.trials").fetchall())
         scrubber = warehouse_scrubber(con)
+        terms = dict(con.execute("select mesh_id, mesh_term from main.conditions").fetchall())
         events = []
         for sub in subscriptions:
-            since = sub.created_at.date()
+            since = sub.since.date()
             if sub.nct_id:
                 changes = con.execute(
                     """
@@ -51,16 +54,15 @@ def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
                         "trial_changed",
                         sub,
                         sub.nct_id,
-                        titles[sub.nct_id],
+                        titles.get(sub.nct_id, sub.nct_id),
                         day,
                         text,
                     )
                     for cid, day, text in changes
                 ]
             else:
-                for (nct_id,) in con.execute(
-                    CONDITION_TRIALS, [sub.condition, sub.condition]
-                ).fetchall():
+                condition = terms.get(sub.condition or "", sub.condition)
+                for (nct_id,) in con.execute(CONDITION_TRIALS, [sub.condition] * 3).fetchall():
                     if first_seen[nct_id] >= since:
                         events.append(
                             Event(
@@ -70,7 +72,8 @@ def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
                                 nct_id,
                                 titles[nct_id],
                                 first_seen[nct_id],
-                                f"A new trial for {sub.condition}: {titles[nct_id]}",
+                                f"A new trial for {condition}: {titles[nct_id]}",
+                                condition,
                             )
                         )
         names: dict[str, tuple[str, ...]] = {}
@@ -91,7 +94,7 @@ def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
 CONDITION_TRIALS = """
     select distinct terms.nct_id
     from main.trial_condition_terms as terms join main.conditions using (mesh_id)
-    where lower(conditions.mesh_term) = lower(trim(?))
+    where conditions.mesh_id = upper(trim(?)) or lower(conditions.mesh_term) = lower(trim(?))
     union
     select nct_id from main.trial_conditions
     where lower(trim(condition_name)) = lower(trim(?))

@@ -1,6 +1,7 @@
 """The delivery ledger: every digest recorded before it is sent, each event once.
 
-The ledger (``data/alerts.duckdb``) records each message, its bytes and the events it
+The ledger (tables ``messages`` and ``message_events`` of the store of sign-ups,
+lib/subscribers/store.py) records each message, its bytes and the events it
 carries, before it is sent; an event is in at most one message per subscription (a
 primary key), and a message is marked sent as soon as it is. A rerun first sends what
 was prepared and not marked sent, then prepares what is still pending, so an
@@ -15,31 +16,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-import duckdb
+import sqlalchemy as sa
 
 from orchestration.lib.alerts.digest import compose
 from orchestration.lib.alerts.events import Event
 from orchestration.lib.alerts.transport import Refused, Transport
+from orchestration.lib.subscribers.links import email_key
+from orchestration.lib.subscribers.store import transaction
 
-LEDGER = """
-create table if not exists messages (
-    message_id varchar primary key,
-    email varchar not null,
-    prepared_at timestamp not null,
-    sent_at timestamp,
-    body blob not null
-);
-create table if not exists message_events (
-    subscription_token varchar not null,
-    event_id varchar not null,
-    message_id varchar not null,
-    primary key (subscription_token, event_id)
-);
-alter table messages add column if not exists attempts integer default 0;
-alter table messages add column if not exists last_error varchar;
-"""
 # A message the relay refuses is tried on this many runs, then left as failed.
 MAX_ATTEMPTS = 3
 
@@ -55,80 +40,114 @@ class DeliveryReport:
 
 
 def deliver(
-    ledger: Path,
+    store: str,
     events: list[Event],
     transport: Transport,
     site_url: str,
     unsubscribe_url: str,
     sender: str,
+    secret: bytes,
 ) -> DeliveryReport:
+    """Send what an earlier run prepared and did not send, then a digest per address of
+    its events not yet in the ledger; ``store`` is the store's URL."""
     report = DeliveryReport(events=len(events))
-    ledger.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(ledger)) as con:
-        con.execute(LEDGER)
+    with transaction(store) as con:
         unsent = con.execute(
-            "select message_id, email, body from messages"
-            " where sent_at is null and coalesce(attempts, 0) < ? order by prepared_at",
-            [MAX_ATTEMPTS],
-        ).fetchall()
-        resent = [_send(con, transport, m, e, bytes(b), report) for m, e, b in unsent]
-        report.resent_after_interruption = sum(resent)
-        done = set(
-            con.execute("select subscription_token, event_id from message_events").fetchall()
-        )
-        pending: dict[str, list[Event]] = defaultdict(list)
-        for event in events:
-            if (event.subscription.unsubscribe_token, event.event_id) not in done:
-                pending[event.subscription.email].append(event)
-        prepared = []
-        for email, items in sorted(pending.items()):
-            try:
-                message_id, body = compose(email, items, site_url, unsubscribe_url, sender)
-            except ValueError as exc:  # a header the email library refuses: this one only
-                report.failures.append(f"digest for {masked(email)} not composed: {exc}")
-                continue
-            con.begin()
+            sa.text(
+                "select message_id, email, body from messages where sent_at is null"
+                " and body is not null and attempts < :most"
+                " order by prepared_at"
+            ),
+            {"most": MAX_ATTEMPTS},
+        ).all()
+    resent = [send(store, transport, m, e, bytes(b), report) for m, e, b in unsent]
+    report.resent_after_interruption = sum(resent)
+    pending: dict[str, list[Event]] = defaultdict(list)
+    with transaction(store) as con:
+        done = {tuple(row) for row in con.execute(sa.text(DONE)).all()}
+    for event in events:
+        if (event.subscription.key, event.event_id) not in done:
+            pending[event.subscription.email].append(event)
+    prepared = []
+    for email, items in sorted(pending.items()):
+        try:
+            message_id, body = compose(email, items, site_url, unsubscribe_url, sender)
+        except ValueError as exc:  # a header the email library refuses: this one only
+            report.failures.append(f"digest for {masked(email)} not composed: {exc}")
+            continue
+        with transaction(store) as con:
+            record(con, message_id, "digest", email, body, secret)
             con.execute(
-                "insert into messages (message_id, email, prepared_at, body) values (?, ?, ?, ?)",
-                [message_id, email, datetime.now(UTC).replace(tzinfo=None), body],
+                sa.text("insert into message_events values (:key, :event, :message)"),
+                [
+                    {"key": e.subscription.key, "event": e.event_id, "message": message_id}
+                    for e in items
+                ],
             )
-            con.executemany(
-                "insert into message_events values (?, ?, ?)",
-                [[e.subscription.unsubscribe_token, e.event_id, message_id] for e in items],
-            )
-            con.commit()
-            prepared.append((message_id, email, body))
-        report.messages_prepared = len(prepared)
-        sent = [_send(con, transport, m, e, b, report) for m, e, b in prepared]
-        report.messages_sent = sum(sent) + report.resent_after_interruption
+        prepared.append((message_id, email, body))
+    report.messages_prepared = len(prepared)
+    sent = [send(store, transport, m, e, b, report) for m, e, b in prepared]
+    report.messages_sent = sum(sent) + report.resent_after_interruption
     return report
 
 
-def _send(
-    con: duckdb.DuckDBPyConnection,
+DONE = "select signup_key, event_id from message_events"
+
+
+def record(
+    con: sa.Connection, message_id: str, kind: str, email: str, body: bytes, secret: bytes
+) -> None:
+    """A message in the ledger, prepared and not yet sent."""
+    con.execute(
+        sa.text(
+            "insert into messages (message_id, kind, email, email_hash, prepared_at, body)"
+            " values (:id, :kind, :email, :hash, :now, :body)"
+        ),
+        {
+            "id": message_id,
+            "kind": kind,
+            "email": email,
+            "hash": email_key(secret, email),
+            "now": _now(),
+            "body": body,
+        },
+    )
+
+
+def send(
+    store: str,
     transport: Transport,
     message_id: str,
     email: str,
     body: bytes,
     report: DeliveryReport,
 ) -> bool:
-    """Send one message and mark it sent; a refusal is recorded, and the rest go on."""
+    """Send one recorded message and mark it sent; a refusal is recorded, and the rest
+    go on. Any other failure is raised, and the message waits for the next run."""
     try:
         transport.send(message_id, email, body)
     except Refused as exc:
-        con.execute(
-            "update messages set attempts = coalesce(attempts, 0) + 1, last_error = ?"
-            " where message_id = ?",
-            [str(exc)[:500], message_id],
-        )
+        with transaction(store) as con:
+            con.execute(
+                sa.text(
+                    "update messages set attempts = attempts + 1, last_error = :error"
+                    " where message_id = :id"
+                ),
+                {"error": str(exc)[:500], "id": message_id},
+            )
         report.messages_failed += 1
         report.failures.append(f"{message_id} to {masked(email)}: {exc}")
         return False
-    con.execute(
-        "update messages set sent_at = ? where message_id = ?",
-        [datetime.now(UTC).replace(tzinfo=None), message_id],
-    )
+    with transaction(store) as con:
+        con.execute(
+            sa.text("update messages set sent_at = :now where message_id = :id"),
+            {"now": _now(), "id": message_id},
+        )
     return True
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def masked(email: str) -> str:

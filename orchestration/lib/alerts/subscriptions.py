@@ -1,6 +1,9 @@
-"""Sign-ups and unsubscribes exported by the site, read and validated.
+"""Sign-ups confirmed elsewhere, and their unsubscribes, read from CSV and validated.
 
-The site drops CSV files in ``data/subscriptions/``:
+The bulk path beside the web service's sign-ups (lib/web): CSV files in
+``data/subscriptions/``, imported into the store of sign-ups on each run
+(lib/subscribers/imports.py), where an imported row's ``created_at`` counts as its
+confirmation:
 - sign-ups (any ``*.csv``): ``email,nct_id,condition,created_at,unsubscribe_token``, with
   one of nct_id or condition set; a condition is a MeSH term or the registrant's wording;
 - unsubscribes (``unsubscribes*.csv``): ``unsubscribe_token,unsubscribed_at``.
@@ -17,24 +20,35 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from orchestration.lib.common.safe_names import is_nct_id
 
 SIGNUP_HEADER = ["email", "nct_id", "condition", "created_at", "unsubscribe_token"]
 UNSUBSCRIBE_HEADER = ["unsubscribe_token", "unsubscribed_at"]
-_EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
+_EMAIL = re.compile(
+    r"[^@\s,;<>\"\x00-\x1f\x7f]+@[^@\s,;<>\"\x00-\x1f\x7f]+\.[^@\s,;<>\"\x00-\x1f\x7f]+"
+)
+MAX_EMAIL = 254  # RFC 5321's longest path, less its angle brackets
+
+
+def valid_email(text: str) -> bool:
+    """An address a message can be sent to: one @, a dotted domain, no spaces or quotes."""
+    return len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text) is not None
+
+
 # A token goes into links and mail headers: letters, digits, - and _ only.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 
 
 @dataclass(frozen=True)
 class Subscription:
+    """An active sign-up, as alerts see it."""
+
     email: str
     nct_id: str | None
-    condition: str | None
-    created_at: datetime
-    unsubscribe_token: str
+    condition: str | None  # a MeSH id, a MeSH term or the registrant's wording
+    since: datetime  # its confirmation: it hears of what lands from then on
+    key: str  # the sign-up's key in the delivery ledger (a CSV row's token)
+    link: str | None = None  # the signed token of its subscriber's unsubscribe page
 
 
 @dataclass(frozen=True)
@@ -55,8 +69,7 @@ class SubscriptionFiles:
         return [
             s
             for s in self.subscriptions
-            if s.unsubscribe_token not in self.unsubscribed
-            or self.unsubscribed[s.unsubscribe_token] < s.created_at
+            if s.key not in self.unsubscribed or self.unsubscribed[s.key] < s.since
         ]
 
 
@@ -112,8 +125,8 @@ def _read_signups(
                 email=row["email"].lower(),
                 nct_id=row["nct_id"] or None,
                 condition=row["condition"] or None,
-                created_at=_timestamp(row["created_at"]),
-                unsubscribe_token=row["unsubscribe_token"],
+                since=_timestamp(row["created_at"]),
+                key=row["unsubscribe_token"],
             )
         )
 
@@ -123,7 +136,7 @@ def _signup_problem(
     known_trial: Callable[[str], bool],
     known_condition: Callable[[str], bool],
 ) -> str | None:
-    if not _EMAIL.fullmatch(row["email"]):
+    if not valid_email(row["email"]):
         return f"malformed email {row['email']!r}"
     if bool(row["nct_id"]) == bool(row["condition"]):
         return "exactly one of nct_id and condition must be set"
@@ -164,43 +177,3 @@ def _timestamp(text: str) -> datetime:
     """An ISO date or date-time, as naive UTC."""
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
-
-
-def store(ledger: Path, files: SubscriptionFiles) -> None:
-    """Keep the current sign-ups and rejected rows beside the delivery ledger, for analysts.
-
-    The files are the source of truth, so both tables are replaced on each run.
-    """
-    active = {id(s) for s in files.active()}
-    ledger.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(ledger)) as con:
-        con.begin()
-        con.execute(
-            "create or replace table subscriptions (email varchar, nct_id varchar,"
-            " condition varchar, created_at timestamp, unsubscribe_token varchar,"
-            " is_active boolean)"
-        )
-        rows = [
-            [s.email, s.nct_id, s.condition, s.created_at, s.unsubscribe_token, id(s) in active]
-            for s in files.subscriptions
-        ]
-        if rows:  # DuckDB's executemany refuses an empty list
-            con.executemany("insert into subscriptions values (?, ?, ?, ?, ?, ?)", rows)
-        con.execute(
-            "create or replace table subscription_rejects"
-            " (source_file varchar, line integer, reason varchar)"
-        )
-        rejects = [[r.source_file, r.line, r.reason] for r in files.rejected]
-        if rejects:
-            con.executemany("insert into subscription_rejects values (?, ?, ?)", rejects)
-        con.commit()
-
-
-def stored_active(ledger: Path) -> list[Subscription]:
-    """The active sign-ups ``store`` kept on this run."""
-    with duckdb.connect(str(ledger), read_only=True) as con:
-        rows = con.execute(
-            "select email, nct_id, condition, created_at, unsubscribe_token"
-            " from subscriptions where is_active order by email, unsubscribe_token"
-        ).fetchall()
-    return [Subscription(*row) for row in rows]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from orchestration.lib.common.safe_names import inside
+from orchestration.lib.common.settings import Settings
 
 
 class Transport(Protocol):
@@ -91,3 +92,18 @@ class SmtpRelay:
             if self.user:
                 client.login(self.user, self.password or "")
             client.sendmail(self.sender, [email], body)
+
+
+def transport(current: Settings) -> Transport:
+    """Where mail goes: the SMTP relay when ``smtp_host`` is set, else ``data/outbox/``."""
+    if not current.smtp_host:
+        return FileOutbox(current.outbox)
+    return SmtpRelay(
+        host=current.smtp_host,
+        port=current.smtp_port,
+        sender=current.mail_from,
+        tls=current.smtp_tls,
+        user=current.smtp_user,
+        password=current.smtp_password,
+        allow_plain_login=current.smtp_allow_plain_login,
+    )

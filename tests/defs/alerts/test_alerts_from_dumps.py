@@ -3,9 +3,12 @@ plain rerun (tests/support/seed_runs.py): who hears what, and only once."""
 
 from __future__ import annotations
 
-from tests.support.pipeline import query
+import sqlalchemy as sa
+
+from orchestration.lib.subscribers.store import transaction
 from tests.support.seed_runs import DailyRuns
 
+SELECT_ACTIVE = "select count(*) from signups where status = 'active'"
 NEW_TRIAL = (
     "A new trial for {}: Interferon Gamma-1b and Donor Leukocyte Infusion for Relapsed Acute "
     "Myeloid Leukemia or Myelodysplastic Syndrome After Allogeneic Hematopoietic Cell "
@@ -20,12 +23,14 @@ def test_each_subscriber_hears_once_of_what_they_follow(seed_daily_runs: DailyRu
         "cy@example.org": [NEW_TRIAL.format("Leukemia")],  # an ancestor of AML in MeSH
         "dan@example.org": [NEW_TRIAL.format("Acute Myeloid Leukemia")],  # as written
     }
-    stored = query(
-        current.alerts_store,
-        "select (select count(*) from subscriptions where is_active),"
-        " (select list(reason) from subscription_rejects),"
-        " (select count(*) from message_events)",
-    )
+    with transaction(current.subscribers_store) as con:
+        stored = [
+            (
+                con.execute(sa.text(SELECT_ACTIVE)).scalar_one(),
+                con.execute(sa.text("select reason from import_rejects")).scalars().all(),
+                con.execute(sa.text("select count(*) from message_events")).scalar_one(),
+            )
+        ]
     # eve signed up after the trial was first seen; fay's row is invalid; gil unsubscribed.
     assert final == {
         **first,

@@ -46,7 +46,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def _subscription(mail: str, token: str, nct_id: str = "NCT06529731") -> Subscription:
-    return Subscription(mail, nct_id, None, datetime(2026, 6, 1), token)
+    # The sign-up's key in the ledger, and here its unsubscribe token too.
+    return Subscription(mail, nct_id, None, datetime(2026, 6, 1), token, token)
 
 
 def _events(subscription: Subscription, *numbers: int) -> list[Event]:
@@ -77,7 +78,10 @@ def _items(inbox: Inbox) -> list[tuple[str, str]]:
 
 
 def _deliver(ledger: Path, events: list[Event], transport) -> object:
-    return deliver(ledger, events, transport, "http://site.test/", "http://site.test/unsub", SENDER)
+    store = f"sqlite:///{ledger}"
+    return deliver(
+        store, events, transport, "http://site.test/", "http://site.test/unsub", SENDER, b"key"
+    )
 
 
 class Crash(Exception):
@@ -101,7 +105,7 @@ def test_one_digest_per_subscriber_with_every_event_and_a_way_out(
     inbox, port = smtp
     relay = SmtpRelay("127.0.0.1", port, SENDER, tls="none")
     ana, ben = _subscription("ana@example.org", "ta"), _subscription("ben@example.org", "tb")
-    report = _deliver(tmp_path / "ledger.duckdb", _events(ana, 1, 2) + _events(ben, 3), relay)
+    report = _deliver(tmp_path / "ledger.sqlite", _events(ana, 1, 2) + _events(ben, 3), relay)
     assert (report.messages_prepared, report.messages_sent) == (2, 2)
     assert sorted(_items(inbox)) == [
         ("ana@example.org", "Change number 1."),
@@ -116,8 +120,9 @@ def test_one_digest_per_subscriber_with_every_event_and_a_way_out(
     # Registry text is escaped in the HTML part.
     assert "<b>" not in page
     assert message["List-Unsubscribe"] == "<http://site.test/unsub?token=ta>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # A rerun with the same events sends nothing; a new event goes alone.
-    again = _deliver(tmp_path / "ledger.duckdb", _events(ana, 1, 2, 4) + _events(ben, 3), relay)
+    again = _deliver(tmp_path / "ledger.sqlite", _events(ana, 1, 2, 4) + _events(ben, 3), relay)
     assert again.messages_sent == 1
     assert _items(inbox)[-1] == ("ana@example.org", "Change number 4.")
 
@@ -129,7 +134,7 @@ def test_a_crash_between_sends_then_a_rerun_delivers_every_event_once(
     relay = SmtpRelay("127.0.0.1", port, SENDER, tls="none")
     subscribers = [_subscription(f"s{i}@example.org", f"t{i}") for i in range(5)]
     events = [e for i, s in enumerate(subscribers) for e in _events(s, 10 * i, 10 * i + 1)]
-    ledger = tmp_path / "ledger.duckdb"
+    ledger = tmp_path / "ledger.sqlite"
     with pytest.raises(Crash):
         _deliver(ledger, events, CrashAfter(relay, sends=2))
     assert len(inbox.messages) == 2
@@ -145,7 +150,7 @@ def test_a_crash_between_sends_then_a_rerun_delivers_every_event_once(
 def test_the_file_outbox_writes_each_message_once(tmp_path: Path) -> None:
     outbox = FileOutbox(tmp_path / "outbox")
     ana = _subscription("ana@example.org", "ta")
-    ledger = tmp_path / "ledger.duckdb"
+    ledger = tmp_path / "ledger.sqlite"
     with pytest.raises(Crash):
         _deliver(ledger, _events(ana, 1), CrashAfter(outbox, sends=0))  # type: ignore[arg-type]
     assert not (tmp_path / "outbox").exists()
@@ -184,7 +189,7 @@ def test_a_refused_message_is_recorded_and_the_rest_go(tmp_path: Path) -> None:
             _subscription("gone@example.org", "tg"),
             _subscription("ben@example.org", "tb"),
         )
-        ledger = tmp_path / "ledger.duckdb"
+        ledger = tmp_path / "ledger.sqlite"
         events = _events(ana, 1) + _events(gone, 2) + _events(ben, 3)
         report = _deliver(ledger, events, relay)
         assert (report.messages_sent, report.messages_failed) == (2, 1)

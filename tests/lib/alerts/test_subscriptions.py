@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.lib.alerts.subscriptions import read_subscriptions, store
-from tests.support.pipeline import query
+import sqlalchemy as sa
+
+from orchestration.lib.alerts.subscriptions import read_subscriptions
+from orchestration.lib.subscribers import signups
+from orchestration.lib.subscribers.imports import import_files
+from orchestration.lib.subscribers.signups import active, subscriber_id
+from orchestration.lib.subscribers.store import transaction
 
 TRIALS = {"NCT06529731"}
 CONDITIONS = {"myelodysplastic syndromes", "acute myeloid leukemia"}
@@ -40,7 +45,7 @@ def test_good_rows_load_and_each_bad_row_is_skipped_with_its_reason(tmp_path: Pa
         ("ana@example.org", "NCT06529731", None),
         ("ben@example.org", None, "Myelodysplastic Syndromes"),
     ]
-    assert files.subscriptions[0].created_at == datetime(2026, 6, 1, 10, 0)
+    assert files.subscriptions[0].since == datetime(2026, 6, 1, 10, 0)
     reasons = {(r.source_file, r.line): r.reason for r in files.rejected}
     assert reasons[("signups-2026-06.csv", 4)] == "malformed email 'not-an-email'"
     assert reasons[("signups-2026-06.csv", 5)] == "exactly one of nct_id and condition must be set"
@@ -65,18 +70,37 @@ def test_unsubscribes_are_honoured_unless_signed_up_again(tmp_path: Path) -> Non
         "unsubscribe_token,unsubscribed_at\nt1,2026-06-10\nt2,2026-06-10\nt9,not a date\n"
     )
     files = _read(tmp_path)
-    assert [(s.email, s.created_at.day) for s in files.active()] == [("ben@example.org", 20)]
+    assert [(s.email, s.since.day) for s in files.active()] == [("ben@example.org", 20)]
     assert [r.reason for r in files.rejected] == ["malformed unsubscribed_at 'not a date'"]
+    # Imported into the store, the same sign-ups are active, however often it is done.
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    for _ in range(2):
+        with transaction(store) as con:
+            import_files(con, files, NOW, b"key")
+            following = [(s.email, s.key, s.since) for s in active(con, b"key")]
+            assert following == [(s.email, s.key, s.since) for s in files.active()]
+            assert con.execute(sa.text("select count(*) from consents")).scalar_one() == 4
+            assert con.execute(sa.text("select reason from import_rejects")).scalars().all() == [
+                "malformed unsubscribed_at 'not a date'"
+            ]
+    # An unsubscribe made on the web stays, whatever the files say.
+    with transaction(store) as con:
+        signups.stop(con, subscriber_id(con, "ben@example.org", NOW), NOW)
+    with transaction(store) as con:
+        import_files(con, files, NOW, b"key")
+        assert active(con, b"key") == []
+
+
+NOW = datetime(2026, 6, 30)
 
 
 def test_no_sign_ups_yet_stores_empty_tables(tmp_path: Path) -> None:
     files = _read(tmp_path / "subscriptions")  # the folder does not exist yet
     assert (files.subscriptions, files.rejected) == ([], [])
-    store(tmp_path / "alerts.duckdb", files)
-    assert query(
-        tmp_path / "alerts.duckdb",
-        "select (select count(*) from subscriptions), (select count(*) from subscription_rejects)",
-    ) == [(0, 0)]
+    with transaction(f"sqlite:///{tmp_path / 'store.sqlite'}") as con:
+        import_files(con, files, NOW, b"key")
+        assert active(con, b"key") == []
+        assert con.execute(sa.text("select count(*) from import_rejects")).scalar_one() == 0
 
 
 def test_a_hostile_row_is_skipped_and_the_rest_load(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def test_every_path_derives_from_the_data_directory(tmp_path: Path) -> None:
     assert current.landing == tmp_path / "landing.duckdb"
     assert current.build_warehouse == tmp_path / ".build" / "warehouse.duckdb"
     derived = [current.site, current.cache, current.reports, current.exports, current.inbox]
-    derived += [current.downloads, current.subscriptions, current.alerts_store, current.outbox]
+    derived += [current.downloads, current.subscriptions, current.secrets, current.outbox]
     assert all(path.parent == tmp_path for path in derived)
     team = settings(
         {
