@@ -15,6 +15,7 @@ AS_OF ?=
 PULL ?=
 PORT ?= 8765
 DASHBOARD_PORT ?= 2718
+SITE_PORT ?= 8000
 # marimo asks PyPI for a newer version at start; there is no network to ask.
 export MARIMO_SKIP_UPDATE_CHECK := 1
 STUDIES ?= 10000
@@ -78,9 +79,9 @@ dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, chec
 sql: install  ## the DuckDB shell on the published warehouse (the lake, read-only); pipe SQL in or type it
 	@init=$$($(BIN)/python -m orchestration.lib.common.lake) && exec $(BIN)/duckdb -init "$$init"
 
-site: install  ## serve the static site (data/site, built by `make run`) on http://127.0.0.1:8000
+site: install  ## serve the site (built by `make run`) and its sign-ups on http://127.0.0.1:SITE_PORT
 	@test -f data/site/index.html || { echo "No site yet: run 'make run' first." >&2; exit 1; }
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory data/site 8000
+	$(BIN)/python -m orchestration.web --host 127.0.0.1 --port $(SITE_PORT)
 
 docs: manifest  ## dbt docs for the last build (run `make run` first) on http://127.0.0.1:8080
 	@test -f data/.build/warehouse.duckdb || { echo "No build yet: run 'make run' first." >&2; exit 1; }

@@ -1,18 +1,21 @@
-"""Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`
-and `python -m orchestration rebuild`.
+"""Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`,
+`python -m orchestration rebuild`, and `python -m orchestration person export|erase EMAIL`.
 
 `run` runs the `everything` job in-process (the same definitions the Dagster UI loads,
 and recorded in $DAGSTER_HOME when set, so `make dev` shows the run); `rebuild` runs the
 `rebuild` job (every model rebuilt whole from the landing, published where it differs).
-Either then says where the warehouse is and what it holds.
+Either then says where the warehouse is and what it holds. `person` answers a
+person's request about their address: a copy of everything stored about it (JSON), or
+its erasure (lib/subscribers/rights.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
@@ -21,6 +24,9 @@ from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
 from orchestration.lib.ingest.registry_pull import KINDS
+from orchestration.lib.subscribers.links import link_secret
+from orchestration.lib.subscribers.rights import erase_person, export_person
+from orchestration.lib.subscribers.store import settle, transaction
 from orchestration.lib.warehouse.publish import table_counts
 
 
@@ -69,6 +75,22 @@ def execute(job: str, ops: dict) -> int:
     return 0
 
 
+def person(action: str, email: str) -> int:
+    current = settings()
+    with transaction(current.subscribers_store) as con:
+        if action == "export":
+            print(json.dumps(export_person(con, email), indent=2, ensure_ascii=False))
+            return 0
+        now = datetime.now(UTC).replace(tzinfo=None)
+        erased = erase_person(con, email, link_secret(current), now)
+    settle(current.subscribers_store)
+    print(
+        f"Erased: {erased['addresses']} address, {erased['signups']} sign-ups; the address"
+        f" and text of {erased['messages']} messages (the ledger keeps their hashes)."
+    )
+    return 0
+
+
 def refuse_if_dagster_is_running(instance: dg.DagsterInstance | None) -> None:
     """A run of the same instance (a schedule's, the sensor's) uses the same data."""
     busy = run_in_progress(instance) if instance else None
@@ -113,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "rebuild", help="rebuild every model from the landing, publish what differs"
     )
+    person_parser = commands.add_parser(
+        "person", help="a copy of everything stored about an address, or its erasure"
+    )
+    person_parser.add_argument("action", choices=["export", "erase"])
+    person_parser.add_argument("email")
     args = parser.parse_args(argv)
     try:
         settings()
@@ -121,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "rebuild":
         return rebuild()
+    if args.command == "person":
+        return person(args.action, args.email)
     return run(args.source or str(SAMPLE_DUMP), args.as_of or None, args.pull)
 
 

@@ -1,6 +1,2 @@
-"""The web service's area: the site's sign-up and search endpoints as an ASGI app.
-
-Nothing is here yet; `make site` serves the static files. Its routes, templates
-(`orchestration/templates/site/`) and settings (`lib/common/settings.py`) follow the
-same layout as the other areas.
-"""
+"""The web service's area: the built site and the sign-up endpoints its forms post to,
+as an ASGI app (``app.create_app``), run by ``make site`` (``python -m orchestration.web``)."""

@@ -1,7 +1,8 @@
 """The one Jinja2 environment factory: templates by audience, registry text always escaped.
 
 Templates live in ``orchestration/templates/<audience>/``: ``site`` (pages, Atom feeds,
-sitemap), ``mail`` (digests) and ``report`` (the weekly report). Each audience gets its
+sitemap), ``mail`` (digests, confirmations), ``report`` (the weekly report) and ``web``
+(the sign-up service's pages). Each audience gets its
 own loader, so the site's render stamp hashes only what the site renders with.
 """
 
@@ -13,7 +14,7 @@ from typing import Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-Audience = Literal["site", "mail", "report"]
+Audience = Literal["site", "mail", "report", "web"]
 
 
 def template_dir(audience: Audience) -> Path:

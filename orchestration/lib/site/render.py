@@ -27,6 +27,7 @@ from orchestration.lib.common.templates import environment, template_dir
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DISCLAIMER
 from orchestration.lib.site.site_state import SiteState
+from orchestration.lib.subscribers.consent import CURRENT, TERMS_PATH, WORDINGS
 
 TEMPLATES = template_dir("site")
 # Folders of pages whose files are all generated: what a full build does not produce goes.
@@ -172,7 +173,11 @@ def _base(settings: SiteSettings) -> str:
 
 
 def _common(settings: SiteSettings) -> dict[str, Any]:
-    return {"disclaimer": DISCLAIMER, "signup_url": settings.signup_url}
+    return {
+        "disclaimer": DISCLAIMER,
+        "signup_url": settings.signup_url,
+        "consent": {"version": CURRENT, "wording": WORDINGS[CURRENT], "terms": TERMS_PATH},
+    }
 
 
 def render_stamp(settings: SiteSettings) -> str:
