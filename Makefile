@@ -80,7 +80,6 @@ sql: install  ## the DuckDB shell on the published warehouse (the lake, read-onl
 	@init=$$($(BIN)/python -m orchestration.lib.common.lake) && exec $(BIN)/duckdb -init "$$init"
 
 site: install  ## serve the site (built by `make run`) and its sign-ups on http://127.0.0.1:SITE_PORT
-	@test -f data/site/index.html || { echo "No site yet: run 'make run' first." >&2; exit 1; }
 	$(BIN)/python -m orchestration.web --host 127.0.0.1 --port $(SITE_PORT)
 
 docs: manifest  ## dbt docs for the last build (run `make run` first) on http://127.0.0.1:8080

@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import uvicorn
 
+from orchestration.lib.common.settings import settings
 from orchestration.web.app import create_app
 
 
@@ -17,6 +19,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
     arguments = parser.parse_args()
+    if not (settings().site / "index.html").is_file():
+        sys.exit(f"No site yet in {settings().site}: run 'make run' first.")
     if arguments.workers > 1:
         uvicorn.run(
             "orchestration.web.app:create_app",

@@ -11,9 +11,25 @@ from orchestration.lib.alerts.events import find_events, known_conditions
 from orchestration.lib.alerts.ledger import deliver
 from orchestration.lib.alerts.subscriptions import read_subscriptions
 from orchestration.lib.common.lake import Lake
+from orchestration.lib.subscribers.counts import write_topic_counts
 from orchestration.lib.subscribers.imports import import_files
 from orchestration.lib.subscribers.signups import active, expire
 from orchestration.lib.subscribers.store import transaction
+
+
+@dg.asset(
+    key=["subscribers", "topic_counts"],
+    group_name="alerts",
+    kinds={"parquet"},
+    description=(
+        "How many follow, await confirming or left each trial and condition (counts, never"
+        " addresses), from the store of sign-ups: the dbt source of subscriptions_by_topic."
+    ),
+)
+def subscriber_counts(alerts: AlertsResource) -> dg.MaterializeResult:
+    current = alerts.settings()
+    topics = write_topic_counts(alerts.store(), current.subscriber_counts)
+    return dg.MaterializeResult(metadata={"topics": topics})
 
 
 @dg.asset(

@@ -357,6 +357,11 @@ class Settings(BaseModel):
         return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
 
     @property
+    def subscriber_counts(self) -> Path:
+        """How many follow each topic, for the dbt build (no addresses)."""
+        return self.data_dir / "subscribers" / "topic_counts.parquet"
+
+    @property
     def secrets(self) -> Path:
         """Keys made on first use (the link secret), readable by their owner alone."""
         return self.data_dir / "secrets"
@@ -371,11 +376,13 @@ class Settings(BaseModel):
         return self.load_workers or os.cpu_count() or 1
 
     def dbt_env(self) -> dict[str, str]:
-        """The variables dbt's profiles.yml reads: the landing, the build file, its memory."""
+        """The variables dbt reads: the landing, the build file, its memory, the counts of
+        sign-ups."""
         return {
             "TRIALWATCH_LANDING": str(self.landing),
             "TRIALWATCH_BUILD_WAREHOUSE": str(self.build_warehouse),
             "TRIALWATCH_DBT_MEMORY": self.dbt_memory,
+            "TRIALWATCH_SUBSCRIBER_COUNTS": str(self.subscriber_counts),
         }
 
     def replace(self, **changes: Any) -> Settings:

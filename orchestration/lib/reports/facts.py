@@ -21,6 +21,7 @@ from orchestration.lib.common.query_rows import rows
 from orchestration.lib.reports.trend_queries import watched_days
 
 NEWEST_TRIALS = 10
+MOST_FOLLOWED = 10
 TOP_SEGMENTS = 8
 # A trial not yet recruiting this long after its planned start has probably stalled.
 STALLED_AFTER_DAYS = 365
@@ -41,6 +42,9 @@ class ReportFacts:
     countries_recruiting: list[dict[str, Any]]
     yearly: list[dict[str, Any]]
     quality: dict[str, Any]
+    # Sign-ups for email updates: totals, and the most followed trials and conditions.
+    audience: dict[str, int]
+    most_followed: list[dict[str, Any]]
 
 
 def last_load(lake: Lake) -> date:
@@ -138,6 +142,13 @@ def gather(lake: Lake, as_of: date, previous: tuple[date, dict[str, int]] | None
             for row in newest
         ]
         quality = scrubber.value(_quality(con, since, as_of))
+        audience, followed = _audience(con)
+        followed = [
+            scrubber.value(row, people(con, row["nct_id"], row["nct_id"]).get(row["nct_id"], ()))
+            if row["nct_id"]
+            else row
+            for row in followed
+        ]
     return ReportFacts(
         as_of=as_of,
         since=since,
@@ -151,7 +162,35 @@ def gather(lake: Lake, as_of: date, previous: tuple[date, dict[str, int]] | None
         countries_recruiting=countries,
         yearly=yearly,
         quality=quality,
+        audience=audience,
+        most_followed=followed,
     )
+
+
+def _audience(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Sign-up counts (never addresses): totals, and the topics most followed."""
+    totals = rows(
+        con,
+        """
+        select coalesce(sum(following), 0) as following, coalesce(sum(pending), 0) as pending,
+            coalesce(sum(unsubscribed), 0) as unsubscribed,
+            count(*) filter (where following > 0) as topics
+        from main.subscriptions_by_topic
+        """,
+    )[0]
+    followed = rows(
+        con,
+        """
+        select s.topic_kind, s.nct_id, coalesce(t.brief_title, s.condition) as name,
+            s.following, s.pending
+        from main.subscriptions_by_topic as s left join main.trials as t using (nct_id)
+        where s.following > 0
+        order by s.following desc, s.topic
+        limit ?
+        """,
+        [MOST_FOLLOWED],
+    )
+    return {key: int(value) for key, value in totals.items()}, followed
 
 
 def _top_segments(

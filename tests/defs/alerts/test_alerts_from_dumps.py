@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from orchestration.lib.subscribers.store import transaction
+from tests.support.pipeline import query
 from tests.support.seed_runs import DailyRuns
 
 SELECT_ACTIVE = "select count(*) from signups where status = 'active'"
@@ -48,3 +49,25 @@ def test_each_subscriber_hears_once_of_what_they_follow(seed_daily_runs: DailyRu
             "412-555-0121",
         ):
             assert detail not in body
+
+
+def test_the_warehouse_counts_who_follows_what_and_holds_no_address(
+    seed_daily_runs: DailyRuns,
+) -> None:
+    current = seed_daily_runs.current
+    with transaction(current.subscribers_store) as con:
+        signups = con.execute(sa.text("select topic, status from signups")).all()
+    expected: dict[str, list[int]] = {}
+    for topic, status in signups:
+        counts = expected.setdefault(topic, [0, 0, 0])
+        counts[["active", "pending", "unsubscribed"].index(status)] += 1
+    published = query(
+        current,
+        "select topic, following, pending, unsubscribed, condition"
+        " from main.subscriptions_by_topic",
+    )
+    assert {t: [f, p, u] for t, f, p, u, _ in published} == expected
+    assert sum(f for _, f, *_ in published) == 5  # ana, ben, cy, dan and eve
+    # A sign-up for a MeSH term names it; no address reaches the warehouse.
+    assert ("term:Leukemia", "Leukemia") in {(t, c) for t, *_, c in published}
+    assert not [row for row in published if "@" in str(row)]

@@ -3,46 +3,25 @@
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
 from datetime import date, datetime
-from email.message import Message
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from orchestration.lib.alerts.events import Event
 from orchestration.lib.alerts.ledger import MAX_ATTEMPTS, deliver
 from orchestration.lib.alerts.subscriptions import Subscription
 from orchestration.lib.alerts.transport import FileOutbox, SmtpRelay
+from tests.support.mail import Inbox, smtp_server
 
 SENDER = "trialwatch <updates@trialwatch.invalid>"
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 def _subscription(mail: str, token: str, nct_id: str = "NCT06529731") -> Subscription:
@@ -176,13 +155,7 @@ class RefusingInbox(Inbox):
 
 
 def test_a_refused_message_is_recorded_and_the_rest_go(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = RefusingInbox("gone@example.org")
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(RefusingInbox("gone@example.org")) as (inbox, port):
         relay = SmtpRelay("127.0.0.1", port, SENDER, tls="none")
         ana, gone, ben = (
             _subscription("ana@example.org", "ta"),
@@ -199,8 +172,6 @@ def test_a_refused_message_is_recorded_and_the_rest_go(tmp_path: Path) -> None:
         retries = [_deliver(ledger, events, relay).messages_failed for _ in range(MAX_ATTEMPTS)]
         assert retries == [1] * (MAX_ATTEMPTS - 1) + [0]
         assert len(inbox.messages) == 2
-    finally:
-        controller.stop()
 
 
 def test_a_login_without_tls_is_refused_unless_allowed() -> None:

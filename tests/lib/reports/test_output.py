@@ -55,6 +55,11 @@ def _facts(**changes) -> ReportFacts:
             "unfinished_loads": 0,
             "issues": [],
         },
+        "audience": {"following": 3, "pending": 1, "unsubscribed": 0, "topics": 2},
+        "most_followed": [
+            {"topic_kind": "trial", "nct_id": "NCT00000001", "name": HOSTILE, "following": 2},
+            {"topic_kind": "condition", "nct_id": None, "name": HOSTILE, "following": 1},
+        ],
     }
     return ReportFacts(**{**values, **changes})
 
