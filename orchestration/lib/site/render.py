@@ -185,7 +185,7 @@ def render_stamp(settings: SiteSettings) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for path in [*sorted(TEMPLATES.iterdir()), Path(__file__)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update(repr((settings, DISCLAIMER)).encode())
+    digest.update(repr((settings, DISCLAIMER, _common(settings))).encode())
     return digest.hexdigest() + "\n"
 
 
