@@ -97,7 +97,7 @@ def alert_digests(
         find_events(Lake.of(current), following),
         transport,
         site_url=current.site_url,
-        unsubscribe_url=current.unsubscribe_url,
+        unsubscribe_url=current.unsubscribe_page,
         sender=current.mail_from,
         secret=alerts.secret(),
     )

@@ -176,9 +176,13 @@ class Settings(BaseModel):
     mail_from: str = Field(
         default="trialwatch <updates@trialwatch.invalid>", description="the digests' sender"
     )
-    unsubscribe_url: str = Field(
-        default="http://localhost:8000/unsubscribe",
-        description="the site's unsubscribe endpoint (`?token=` is added)",
+    unsubscribe_url: str | None = Field(
+        default=None,
+        description=(
+            "the page behind every digest's unsubscribe link and its one-click POST"
+            " (`?token=` is added)"
+        ),
+        json_schema_extra={"shown": "`$TRIALWATCH_SITE_URL` + `unsubscribe`"},
     )
     # Sign-ups (the web service, `make site`).
     subscribers_url: str | None = Field(
@@ -355,6 +359,11 @@ class Settings(BaseModel):
         """The store of sign-ups and deliveries, as a SQLAlchemy URL."""
         url = self.subscribers_url or f"sqlite:///{self.data_dir / 'subscribers.sqlite'}"
         return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+    @property
+    def unsubscribe_page(self) -> str:
+        """Where unsubscribe links lead: the setting, or the site's own page."""
+        return self.unsubscribe_url or f"{self.site_url.rstrip('/')}/unsubscribe"
 
     @property
     def subscriber_counts(self) -> Path:
