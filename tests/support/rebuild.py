@@ -24,10 +24,12 @@ def full_rebuild(current: Settings, folder: Path) -> Path:
     command = [DBT, "build", "--full-refresh", "--quiet", "--profiles-dir", "."]
     command += ["--resource-type", "seed", "--resource-type", "model"]
     command += ["--target-path", str(folder / "target")]
+    # The counts of sign-ups the last build read: what `make rebuild` reads too.
+    counts = {"TRIALWATCH_SUBSCRIBER_COUNTS": str(current.subscriber_counts)}
     subprocess.run(
         command,
         cwd=DBT_PROJECT_DIR,
-        env={**os.environ, **rebuilt.dbt_env()},
+        env={**os.environ, **rebuilt.dbt_env(), **counts},
         check=True,
     )
     return rebuilt.build_warehouse

@@ -54,7 +54,8 @@ def first_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def served(data: Path, settings: dict[str, str]) -> Iterator[str]:
     """`make site` on a free port, with these settings; its base URL."""
     port = free_port()
-    environ = {**os.environ, **settings, "TRIALWATCH_DATA_DIR": str(data)}
+    base = f"http://127.0.0.1:{port}/"
+    environ = {**os.environ, **settings, **_settings(base), "TRIALWATCH_DATA_DIR": str(data)}
     process = subprocess.Popen(
         ["make", "-s", "site", f"SITE_PORT={port}"],
         cwd=REPO_ROOT,
@@ -73,7 +74,7 @@ def served(data: Path, settings: dict[str, str]) -> Iterator[str]:
                 raise RuntimeError(f"make site did not start: {process.stderr.read()}") from None
             time.sleep(0.2)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -123,7 +124,7 @@ def _digests(messages: list[Message], to: str) -> list[Message]:
 
 
 def _one_click(message: Message) -> None:
-    url = message["List-Unsubscribe"].strip("<>")
+    url = message["List-Unsubscribe"].removeprefix("<").removesuffix(">")  # as mail clients read it
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # As a mail provider sends it: a POST, no Origin, no cookies.
     answer = httpx.post(url, data={"List-Unsubscribe": "One-Click"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime
 
+from orchestration.lib.alerts.digest import MAIL
 from orchestration.lib.common.templates import environment
 
 
@@ -18,7 +18,7 @@ def confirmation(
     message_id = f"<confirm-{secrets.token_hex(12)}@trialwatch>"
     env = environment("mail")
     context = {"topic": topic, "link": link, "expiry_days": expiry_days}
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=MAIL)
     message["Subject"] = "Confirm your trialwatch emails"
     message["From"] = sender
     message["To"] = email

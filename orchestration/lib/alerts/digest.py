@@ -13,6 +13,11 @@ from urllib.parse import quote
 from orchestration.lib.alerts.events import Event
 from orchestration.lib.common.templates import environment
 
+# A header longer than 78 characters with nowhere to fold (List-Unsubscribe's URL) would
+# be written as RFC 2047 encoded words, which no mail client reads as a URL: headers may
+# run to RFC 5322's 998 characters instead.
+MAIL = SMTP.clone(max_line_length=998)
+
 
 def compose(
     email: str, events: list[Event], site_url: str, unsubscribe_url: str, sender: str
@@ -48,7 +53,7 @@ def compose(
     env = environment("mail")
     context = {"groups": list(groups.values()), "count": len(events)}
     # SMTP line endings, and quoted-printable so that no line passes the 998-byte limit.
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=MAIL)
     message["Subject"] = (
         f"trialwatch: {len(events)} update{'s' if len(events) != 1 else ''} on trials you follow"
     )

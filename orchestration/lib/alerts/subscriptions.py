@@ -137,7 +137,8 @@ def _signup_problem(
     known_condition: Callable[[str], bool],
 ) -> str | None:
     if not valid_email(row["email"]):
-        return f"malformed email {row['email']!r}"
+        # Logs never show an address whole, even a malformed one.
+        return f"malformed email {row['email'][:1]!r}..."
     if bool(row["nct_id"]) == bool(row["condition"]):
         return "exactly one of nct_id and condition must be set"
     if row["nct_id"] and not is_nct_id(row["nct_id"]):
