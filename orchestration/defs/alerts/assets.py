@@ -13,6 +13,7 @@ from orchestration.lib.alerts.subscriptions import read_subscriptions
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.subscribers.counts import write_topic_counts
 from orchestration.lib.subscribers.imports import import_files
+from orchestration.lib.subscribers.legacy import adopt_legacy_ledger
 from orchestration.lib.subscribers.signups import active, expire
 from orchestration.lib.subscribers.store import transaction
 
@@ -54,6 +55,7 @@ def subscriptions(
         known_condition=lambda c: c.strip().lower() in conditions,
     )
     now = datetime.now(UTC).replace(tzinfo=None)
+    adopted = adopt_legacy_ledger(alerts.settings().data_dir, alerts.store(), alerts.secret())
     with transaction(alerts.store()) as con:
         imported = import_files(con, files, now, alerts.secret())
         expired = expire(con, now)
@@ -63,6 +65,7 @@ def subscriptions(
     return dg.MaterializeResult(
         metadata={
             "csv_rows": len(files.subscriptions),
+            "events_adopted_from_alerts_duckdb": adopted,
             "imported": imported.added,
             "confirmed_again": imported.confirmed_again,
             "unsubscribed_by_csv": imported.unsubscribed,
