@@ -15,7 +15,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 
 import dagster as dg
 
@@ -26,7 +26,7 @@ from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settin
 from orchestration.lib.ingest.registry_pull import KINDS
 from orchestration.lib.subscribers.links import link_secret
 from orchestration.lib.subscribers.rights import erase_person, export_person
-from orchestration.lib.subscribers.store import settle, transaction
+from orchestration.lib.subscribers.store import now, settle, transaction
 from orchestration.lib.warehouse.publish import table_counts
 
 
@@ -81,8 +81,7 @@ def person(action: str, email: str) -> int:
         if action == "export":
             print(json.dumps(export_person(con, email), indent=2, ensure_ascii=False))
             return 0
-        now = datetime.now(UTC).replace(tzinfo=None)
-        erased = erase_person(con, email, link_secret(current), now)
+        erased = erase_person(con, email, link_secret(current), now())
     settle(current.subscribers_store)
     print(
         f"Erased: {erased['addresses']} address, {erased['signups']} sign-ups; the address"

@@ -10,7 +10,6 @@ import sys
 import uvicorn
 
 from orchestration.lib.common.settings import settings
-from orchestration.web.app import create_app
 
 
 def main() -> None:
@@ -21,16 +20,13 @@ def main() -> None:
     arguments = parser.parse_args()
     if not (settings().site / "index.html").is_file():
         sys.exit(f"No site yet in {settings().site}: run 'make run' first.")
-    if arguments.workers > 1:
-        uvicorn.run(
-            "orchestration.web.app:create_app",
-            factory=True,
-            host=arguments.host,
-            port=arguments.port,
-            workers=arguments.workers,
-        )
-    else:
-        uvicorn.run(create_app(), host=arguments.host, port=arguments.port)
+    uvicorn.run(
+        "orchestration.web.app:create_app",
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
@@ -39,7 +38,7 @@ from orchestration.lib.common.templates import environment
 from orchestration.lib.subscribers import signups
 from orchestration.lib.subscribers.consent import CURRENT, WORDINGS
 from orchestration.lib.subscribers.links import link_secret, verified
-from orchestration.lib.subscribers.store import transaction
+from orchestration.lib.subscribers.store import now, transaction
 from orchestration.lib.subscribers.topics import Topic
 from orchestration.web.guards import client_address, over_rate, same_origin
 
@@ -80,7 +79,7 @@ class Service:
 
     async def confirm_page(self, request: Request) -> Response:
         token = request.query_params.get("token", "")
-        topic = await run_in_threadpool(self._in_store, signups.pending_topic, token, _now())
+        topic = await run_in_threadpool(self._in_store, signups.pending_topic, token, now())
         if topic is None:
             return _unusable()
         return _page(
@@ -95,7 +94,7 @@ class Service:
         if refused is not None:
             return refused
         topic = await run_in_threadpool(
-            self._in_store, signups.confirm, str(form.get("token", "")), _now()
+            self._in_store, signups.confirm, str(form.get("token", "")), now()
         )
         if topic is None:
             return _unusable()
@@ -136,7 +135,7 @@ class Service:
                 "Nothing was changed", ["Choose what to stop on the page you came from."], 400
             )
         chosen = None if everything else int(str(one))
-        await run_in_threadpool(self._in_store, signups.stop, subscriber, _now(), chosen)
+        await run_in_threadpool(self._in_store, signups.stop, subscriber, now(), chosen)
         if everything:
             return _page(
                 "You are unsubscribed", ["trialwatch will send this address nothing more."]
@@ -159,7 +158,7 @@ class Service:
             return _page("Refused", ["This form must be sent from trialwatch's own pages."], 403)
         client = client_address(request, self.current.trusted_proxy)
         limit = self.current.requests_per_minute
-        if await run_in_threadpool(over_rate, self.store, self.secret, client, limit, _now()):
+        if await run_in_threadpool(over_rate, self.store, self.secret, client, limit, now()):
             response = _page("Too many requests", ["Please wait a minute and try again."], 429)
             response.headers["Retry-After"] = "60"
             return response
@@ -187,7 +186,7 @@ class Service:
                 email,
                 topic,
                 wording,
-                _now(),
+                now(),
                 secret=self.secret,
                 expiry_days=current.signup_expiry_days,
                 per_day=current.confirmations_per_day,
@@ -203,10 +202,6 @@ class Service:
             send(self.store, transport(current), message_id, email, body, DeliveryReport())
         except Exception as exc:  # the relay is down: the next pipeline run sends it
             log.warning("confirmation to %s not sent yet: %s", masked(email), type(exc).__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _label(topic: Topic) -> str:

@@ -1,7 +1,5 @@
 """Sign-ups in, digests out: one message per subscriber per run, each event once."""
 
-from datetime import UTC, datetime
-
 import dagster as dg
 
 from orchestration.defs.alerts.resources import AlertsResource
@@ -15,7 +13,7 @@ from orchestration.lib.subscribers.counts import write_topic_counts
 from orchestration.lib.subscribers.imports import import_files
 from orchestration.lib.subscribers.legacy import adopt_legacy_ledger
 from orchestration.lib.subscribers.signups import active, expire
-from orchestration.lib.subscribers.store import transaction
+from orchestration.lib.subscribers.store import now, transaction
 
 
 @dg.asset(
@@ -54,11 +52,11 @@ def subscriptions(
         known_trial=trials.__contains__,
         known_condition=lambda c: c.strip().lower() in conditions,
     )
-    now = datetime.now(UTC).replace(tzinfo=None)
+    moment = now()
     adopted = adopt_legacy_ledger(alerts.settings().data_dir, alerts.store(), alerts.secret())
     with transaction(alerts.store()) as con:
-        imported = import_files(con, files, now, alerts.secret())
-        expired = expire(con, now)
+        imported = import_files(con, files, moment, alerts.secret())
+        expired = expire(con, moment)
         following = len(active(con, alerts.secret()))
     for bad in files.rejected:
         context.log.warning(f"skipped {bad.source_file} line {bad.line}: {bad.reason}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -23,7 +22,7 @@ from orchestration.lib.alerts.digest import compose
 from orchestration.lib.alerts.events import Event
 from orchestration.lib.alerts.transport import Refused, Transport
 from orchestration.lib.subscribers.links import email_key
-from orchestration.lib.subscribers.store import transaction
+from orchestration.lib.subscribers.store import now, transaction
 
 # A message the relay refuses is tried on this many runs, then left as failed.
 MAX_ATTEMPTS = 3
@@ -108,7 +107,7 @@ def record(
             "kind": kind,
             "email": email,
             "hash": email_key(secret, email),
-            "now": _now(),
+            "now": now(),
             "body": body,
         },
     )
@@ -141,13 +140,9 @@ def send(
     with transaction(store) as con:
         con.execute(
             sa.text("update messages set sent_at = :now where message_id = :id"),
-            {"now": _now(), "id": message_id},
+            {"now": now(), "id": message_id},
         )
     return True
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def masked(email: str) -> str:

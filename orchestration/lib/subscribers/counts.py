@@ -40,24 +40,22 @@ SCHEMA = pa.schema(
 def write_topic_counts(store: str, path: Path) -> int:
     """Write the counts of ``store`` to ``path``; the number of topics."""
     with transaction(store) as con:
-        rows = con.execute(sa.text(COUNTS)).all()
-    columns: dict[str, list] = {name: [] for name in SCHEMA.names}
-    for row in rows:
-        topic = Topic.parse(row.topic)
-        if topic is None:
-            continue
-        for name, value in (
-            ("topic", topic.name),
-            ("nct_id", topic.nct_id),
-            ("mesh_id", topic.mesh_id),
-            ("condition", topic.term),
-            ("following", row.following),
-            ("pending", row.pending),
-            ("unsubscribed", row.unsubscribed),
-        ):
-            columns[name].append(value)
+        counted = con.execute(sa.text(COUNTS)).all()
+    rows = [
+        {
+            "topic": topic.name,
+            "nct_id": topic.nct_id,
+            "mesh_id": topic.mesh_id,
+            "condition": topic.term,
+            "following": row.following,
+            "pending": row.pending,
+            "unsubscribed": row.unsubscribed,
+        }
+        for row in counted
+        if (topic := Topic.parse(row.topic)) is not None
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    pq.write_table(pa.table(columns, schema=SCHEMA), partial)
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), partial)
     os.replace(partial, path)
-    return len(columns["topic"])
+    return len(rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +64,11 @@ def migrate(made: sa.Engine) -> None:
             return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def now() -> datetime:
+    """The time as the store keeps times: UTC, without a zone (SQLite has none)."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager
