@@ -19,6 +19,7 @@ from orchestration.defs.warehouse.resources import UNPUBLISHED
 from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import REPO_ROOT, Settings
 from tests.support.lakes import MAIN_TABLES, counted_rows, differences
+from tests.support.mail import plain_text
 from tests.support.pipeline import data_dir, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
@@ -50,8 +51,7 @@ def received(outbox: Path) -> dict[str, list[str]]:
     items: dict[str, list[str]] = defaultdict(list)
     for path in sorted(outbox.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes())
-        text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-        for line in text.get_payload(decode=True).decode().splitlines():
+        for line in plain_text(message).splitlines():
             if line.startswith("- "):
                 items[message["To"]].append(line.split(": ", 1)[1])
     return dict(items)

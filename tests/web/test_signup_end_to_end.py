@@ -7,9 +7,7 @@ a real PostgreSQL server."""
 
 from __future__ import annotations
 
-import email
 import os
-import re
 import shutil
 import signal
 import socket
@@ -30,7 +28,7 @@ from orchestration.lib.common.settings import REPO_ROOT, environment
 from orchestration.lib.subscribers.store import transaction
 from tests.support.browser import chromium
 from tests.support.lakes import free_port, postgres_server
-from tests.support.mail import smtp_server
+from tests.support.mail import confirm_link, outbox, plain_text, smtp_server
 from tests.support.pipeline import data_dir, run_everything
 from tests.support.seed_runs import ALERTS, SEED
 
@@ -103,20 +101,8 @@ def _confirm_in_the_browser(link: str) -> None:
         page.wait_for_selector("text=You are signed up")
 
 
-def _text(message: Message) -> str:
-    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-    return part.get_payload(decode=True).decode()
-
-
-def _link(message: Message, pattern: str) -> str:
-    (found,) = re.findall(pattern, _text(message))
-    return found
-
-
 def _outbox(data: Path) -> list[Message]:
-    return [
-        email.message_from_bytes(p.read_bytes()) for p in sorted((data / "outbox").glob("*.eml"))
-    ]
+    return outbox(data / "outbox")
 
 
 def _digests(messages: list[Message], to: str) -> list[Message]:
@@ -145,7 +131,7 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(first_day: Path, tmp_pat
         ]
         for message in confirmations:
             if message["To"] != "cy@example.org":  # cy never confirms
-                _confirm_in_the_browser(_link(message, rf"{base}confirm\?token=\S+"))
+                _confirm_in_the_browser(confirm_link(message, base))
         # A run lands the change while the web service takes sign-ups: both write the store.
         answers: list[int] = []
         stop = threading.Event()
@@ -177,7 +163,7 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(first_day: Path, tmp_pat
 
         messages = _outbox(data)
         (digest,) = _digests(messages, "ana@example.org")
-        assert CHANGE in _text(digest)
+        assert CHANGE in plain_text(digest)
         assert len(_digests(messages, "ben@example.org")) == 1
         assert [m["Subject"] for m in messages if m["To"] == "cy@example.org"] == [
             "Confirm your trialwatch emails"
@@ -211,7 +197,7 @@ def test_the_same_flow_with_postgresql_and_a_real_smtp_server(
             _sign_up_in_the_browser(base, ["ana@example.org", "cy@example.org"])
             assert sorted(m["To"] for m in inbox.messages) == ["ana@example.org", "cy@example.org"]
             ana = next(m for m in inbox.messages if m["To"] == "ana@example.org")
-            _confirm_in_the_browser(_link(ana, rf"{base}confirm\?token=\S+"))
+            _confirm_in_the_browser(confirm_link(ana, base))
             assert run_everything(CHANGED, as_of=TODAY.isoformat(), up_to=ALERTS).success
             (digest,) = _digests(inbox.messages, "ana@example.org")
             assert _digests(inbox.messages, "cy@example.org") == []

@@ -3,10 +3,10 @@ abuse limits, with the store on SQLite and the confirmations in the file outbox.
 
 from __future__ import annotations
 
-import email
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.message import Message
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +19,7 @@ from orchestration.lib.subscribers.links import link_secret, signed
 from orchestration.lib.subscribers.signups import active
 from orchestration.lib.subscribers.store import transaction
 from orchestration.web.app import create_app
+from tests.support.mail import confirm_link, outbox
 
 SITE = "http://testserver/"
 TRIAL, OTHER = "NCT06529731", "NCT01234567"
@@ -49,16 +50,12 @@ def _post(client: TestClient, address: str, topic: str = f"trial:{TRIAL}", **ext
     return client.post("/subscribe", data=form, headers=FROM_SITE)
 
 
-def _outbox(current: Settings) -> list[email.message.Message]:
-    return [email.message_from_bytes(p.read_bytes()) for p in sorted(current.outbox.glob("*.eml"))]
+def _outbox(current: Settings) -> list[Message]:
+    return outbox(current.outbox)
 
 
-def _link(message: email.message.Message) -> str:
-    text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-    (link,) = re.findall(
-        r"http://testserver/confirm\?token=\S+", text.get_payload(decode=True).decode()
-    )
-    return link.removeprefix("http://testserver")
+def _link(message: Message) -> str:
+    return confirm_link(message, SITE).removeprefix("http://testserver")
 
 
 def _token(path: str) -> str:
