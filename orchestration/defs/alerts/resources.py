@@ -21,7 +21,6 @@ class AlertsResource(SettingsResource):
     site_url: str | None = setting("site_url")
     subscribers_url: str | None = setting("subscribers_url")
     link_secret: str | None = setting("link_secret")
-    signup_expiry_days: int | None = setting("signup_expiry_days")
 
     def subscriptions_dir(self) -> Path:
         return self.settings().subscriptions
