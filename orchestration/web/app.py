@@ -35,6 +35,7 @@ from orchestration.lib.alerts.subscriptions import valid_email
 from orchestration.lib.alerts.transport import transport
 from orchestration.lib.common.settings import Settings, settings
 from orchestration.lib.common.templates import environment
+from orchestration.lib.site.bucket import SiteBucket
 from orchestration.lib.subscribers import signups
 from orchestration.lib.subscribers.consent import CURRENT, WORDINGS
 from orchestration.lib.subscribers.links import link_secret, verified
@@ -55,6 +56,13 @@ class Service:
     def store(self) -> str:
         return self.current.subscribers_store
 
+    def _on_site(self, page: str) -> bool:
+        """Whether the published site has ``page``: in its bucket when it has one (the
+        service may run away from the pipeline's worker), else in the live build."""
+        if self.current.site_bucket:
+            return SiteBucket(self.current.site_bucket, self.current.site_url).has(page)
+        return (self.current.site / page).is_file()
+
     # The endpoints.
 
     async def subscribe(self, request: Request) -> Response:
@@ -72,7 +80,7 @@ class Service:
             return _page(
                 "We could not read that sign-up", ["Please check the address and try again."], 400
             )
-        if not (self.current.site / page).is_file():
+        if not await run_in_threadpool(self._on_site, page):
             return _page("We could not read that sign-up", ["That page is not on the site."], 400)
         await run_in_threadpool(self._request, email, topic, wording)
         return _inbox()

@@ -1,5 +1,6 @@
 """The site: the page feed (JSON documents) and the pages rendered from it, built aside
-in this run's build folder, checked, then switched in as the live site.
+in this run's build folder, checked, then switched in as the live site (and sent to
+the site bucket, when one is set).
 
 A daily run remakes only the documents whose inputs moved in the lake, the pages of
 the documents it wrote, and the indexes from the site state; its check reads the
@@ -14,6 +15,7 @@ from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import warehouse_scrubber
+from orchestration.lib.site.bucket import Plan, SiteBucket
 from orchestration.lib.site.builds import SiteBuilds, problems
 from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
@@ -100,6 +102,15 @@ def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mate
     )
 
 
+def _sent(plan: Plan) -> dict[str, int | str]:
+    return {
+        "bucket_new": len(plan.new),
+        "bucket_changed": len(plan.changed),
+        "bucket_deleted": len(plan.deleted),
+        "bucket_compared": plan.compared,
+    }
+
+
 def _full(state: SiteState) -> bool:
     meta = state.meta()
     if meta is None:
@@ -115,7 +126,8 @@ def _full(state: SiteState) -> bool:
     description=(
         "This run's build goes live if the files it wrote (every file, in a full build)"
         " hold no contact detail, every XML file among them parses and nothing leads"
-        " outside it; otherwise the live site stays as it was."
+        " outside it, and is then sent to TRIALWATCH_SITE_BUCKET when set (only what"
+        " changed); otherwise the live site and the bucket stay as they were."
     ),
 )
 def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
@@ -135,6 +147,14 @@ def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.
         context.log.error(f"site build {build.name} not published: {'; '.join(found[:10])}")
     else:
         builds.switch(build)
+    sent = None
+    if not found and current.site_bucket:
+        bucket = SiteBucket(current.site_bucket, current.site_url)
+        sent = bucket.publish(build, builds.based_on(build), written)
+        context.log.info(
+            f"{bucket.url}: {len(sent.new)} new, {len(sent.changed)} changed,"
+            f" {len(sent.deleted)} deleted (compared by {sent.compared})"
+        )
     described = "\n".join(f"- {line}" for line in found[:50]) or "none"
     checked = "every file" if written is None else f"{len(written)} files written or removed"
     return dg.MaterializeResult(
@@ -143,6 +163,7 @@ def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.
             "checked": checked,
             "live": dg.MetadataValue.path(str(builds.current())),
             "problems": dg.MetadataValue.md(described),
+            **(_sent(sent) if sent else {}),
         },
         check_results=[
             dg.AssetCheckResult(

@@ -11,6 +11,7 @@ class SiteResource(SettingsResource):
     deterministic one, or an OpenAI-compatible model when ``llm_url`` is set."""
 
     site_url: str | None = setting("site_url")
+    site_bucket: str | None = setting("site_bucket")
     signup_url: str | None = setting("signup_url")
     llm_url: str | None = setting("llm_url")
     llm_model: str | None = setting("llm_model")

@@ -43,6 +43,7 @@ OPENAPI_SPEC = REPO_ROOT / "data" / "reference" / "ctgov-api-v2.0.5.openapi.yaml
 CTHIST_VERSIONS = REPO_ROOT / "data" / "reference" / "cthist-versions-140-trials.csv"
 
 PREFIX = "TRIALWATCH_"
+_BUCKET = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?")
 _SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$")
 
 
@@ -147,6 +148,13 @@ class Settings(BaseModel):
         description=(
             "where the site is served: links in `sitemap.xml`, the Atom feeds, digests and"
             " the report"
+        ),
+    )
+    site_bucket: str | None = Field(
+        default=None,
+        description=(
+            "`s3://bucket/prefix`: each site build that passes its check is also published"
+            " there, only what changed (keys from the usual `AWS_*` variables)"
         ),
     )
     signup_url: str = Field(
@@ -259,6 +267,13 @@ class Settings(BaseModel):
         if value.startswith("sqlite:"):
             value = "sqlite:" + os.path.abspath(value.removeprefix("sqlite:"))
         return value
+
+    @field_validator("site_bucket")
+    @classmethod
+    def _bucket(cls, value: str | None) -> str | None:
+        if value is not None and not _BUCKET.fullmatch(value):
+            raise ValueError("must be s3://bucket or s3://bucket/prefix")
+        return value.rstrip("/") if value else value
 
     @field_validator("subscribers_url")
     @classmethod
