@@ -10,6 +10,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Runs started by `make run` are recorded here, so `make dev` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster
+# The instance's settings: dagster.yaml on one machine, deploy/dagster.yaml (PostgreSQL)
+# for a team (README, "Deploy beyond one machine").
+DAGSTER_YAML ?= dagster.yaml
 SOURCE ?=
 AS_OF ?=
 PULL ?=
@@ -32,11 +35,11 @@ $(BIN)/.installed: pyproject.toml uv.lock
 	$(PYTHON) -m uv sync --frozen --python $(PYTHON)
 	@touch $@
 
-# The instance's settings (one run at a time) are tracked in dagster.yaml; an existing
+# The instance's settings (one run at a time) are tracked in $(DAGSTER_YAML); an existing
 # instance gets them too.
 install: $(BIN)/.installed  ## create the virtual environment from uv.lock
 	@mkdir -p $(DAGSTER_HOME)
-	@cmp -s dagster.yaml $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@cmp -s $(DAGSTER_YAML) $(DAGSTER_HOME)/dagster.yaml || cp $(DAGSTER_YAML) $(DAGSTER_HOME)/dagster.yaml
 
 # Debian's Chromium prints the weekly report's PDF (never a browser download); the tests
 # also drive it with Playwright, render PDFs with poppler and read them with tesseract.
