@@ -42,6 +42,7 @@ from orchestration.lib.subscribers.links import link_secret, verified
 from orchestration.lib.subscribers.store import now, transaction
 from orchestration.lib.subscribers.topics import Topic
 from orchestration.web.guards import client_address, over_rate, same_origin
+from orchestration.web.search import answer, read, template_values
 
 log = logging.getLogger(__name__)
 PAGES = environment("web")
@@ -64,6 +65,13 @@ class Service:
         return (self.current.site / page).is_file()
 
     # The endpoints.
+
+    async def search(self, request: Request) -> Response:
+        asked = await run_in_threadpool(answer, self.current, read(request.query_params))
+        title = f"Trials for {asked.query.words}" if asked.query.words else "Find a trial"
+        html = PAGES.get_template("search.html.j2").render(title=title, **template_values(asked))
+        # What was wrong (an unknown place, an age that is not a number) is on the page.
+        return HTMLResponse(html)
 
     async def subscribe(self, request: Request) -> Response:
         form = await request.form()
@@ -258,6 +266,7 @@ def create_app(current: Settings | None = None) -> Starlette:
         Route("/unsubscribe", service.manage, methods=["GET"]),
         Route("/unsubscribe", service.unsubscribe, methods=["POST"]),
         Route("/terms", service.terms, methods=["GET"]),
+        Route("/search", service.search, methods=["GET"]),
         Mount("/", StaticFiles(directory=current.site, html=True, check_dir=False)),
     ]
     return Starlette(routes=routes)

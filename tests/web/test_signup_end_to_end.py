@@ -7,15 +7,9 @@ a real PostgreSQL server."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
@@ -24,13 +18,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from orchestration.lib.common.settings import REPO_ROOT, environment
+from orchestration.lib.common.settings import environment
 from orchestration.lib.subscribers.store import transaction
 from tests.support.browser import chromium
-from tests.support.lakes import free_port, postgres_server
+from tests.support.lakes import postgres_server
 from tests.support.mail import confirm_link, outbox, plain_text, smtp_server
 from tests.support.pipeline import data_dir, run_everything
 from tests.support.seed_runs import ALERTS, SEED
+from tests.support.web import served, site_settings
 
 TRIAL = "NCT06529731"
 TODAY = datetime.now(UTC).date()
@@ -46,40 +41,6 @@ def first_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
         as_of = (TODAY - timedelta(days=3)).isoformat()
         assert run_everything(FIRST, as_of=as_of, up_to=ALERTS).success
     return folder
-
-
-@contextmanager
-def served(data: Path, settings: dict[str, str]) -> Iterator[str]:
-    """`make site` on a free port, with these settings; its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    environ = {**os.environ, **settings, **_settings(base), "TRIALWATCH_DATA_DIR": str(data)}
-    process = subprocess.Popen(
-        ["make", "-s", "site", f"SITE_PORT={port}"],
-        cwd=REPO_ROOT,
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # make and its python: stopped together
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"make site did not start: {process.stderr.read()}") from None
-            time.sleep(0.2)
-    try:
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def _settings(base: str) -> dict[str, str]:
-    return {"TRIALWATCH_SITE_URL": base, "TRIALWATCH_UNSUBSCRIBE_URL": f"{base}unsubscribe"}
 
 
 def _sign_up_in_the_browser(base: str, addresses: list[str]) -> None:
@@ -121,7 +82,7 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(first_day: Path, tmp_pat
     data = tmp_path / "data"
     shutil.copytree(first_day, data, symlinks=True)
     many = {"TRIALWATCH_REQUESTS_PER_MINUTE": "100000"}  # the writer below is one client
-    with served(data, many) as base, data_dir(data) as current, environment(_settings(base)):
+    with served(data, many) as base, data_dir(data) as current, environment(site_settings(base)):
         _sign_up_in_the_browser(base, ["ana@example.org", "ben@example.org", "cy@example.org"])
         confirmations = _outbox(data)
         assert sorted(m["To"] for m in confirmations) == [
@@ -193,7 +154,11 @@ def test_the_same_flow_with_postgresql_and_a_real_smtp_server(
             "TRIALWATCH_SMTP_PORT": str(port),
             "TRIALWATCH_SMTP_TLS": "none",
         }
-        with served(data, mail) as base, data_dir(data), environment({**mail, **_settings(base)}):
+        with (
+            served(data, mail) as base,
+            data_dir(data),
+            environment({**mail, **site_settings(base)}),
+        ):
             _sign_up_in_the_browser(base, ["ana@example.org", "cy@example.org"])
             assert sorted(m["To"] for m in inbox.messages) == ["ana@example.org", "cy@example.org"]
             ana = next(m for m in inbox.messages if m["To"] == "ana@example.org")

@@ -15,6 +15,8 @@ from orchestration.defs.site.resources import SiteResource
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import warehouse_scrubber
+from orchestration.lib.search.build import build_index, changed_trials
+from orchestration.lib.search.places import gazetteer
 from orchestration.lib.site.bucket import Plan, SiteBucket
 from orchestration.lib.site.builds import SiteBuilds, problems
 from orchestration.lib.site.feed_update import update_feed
@@ -42,7 +44,7 @@ def _written(output: SiteOutput) -> dict[str, int]:
     deps=[published_warehouse],
     group_name="site",
     kinds={"json"},
-    description="One JSON document per trial and condition, the condition and search indexes.",
+    description="One JSON document per trial and condition, and the condition index.",
 )
 def site_feed(
     context: dg.AssetExecutionContext, config: SiteConfig, site: SiteResource
@@ -111,6 +113,47 @@ def _sent(plan: Plan) -> dict[str, int | str]:
     }
 
 
+@dg.asset(
+    deps=[site_feed],
+    group_name="site",
+    kinds={"sqlite"},
+    check_specs=[dg.AssetCheckSpec("search_index_holds_every_trial", asset="site_search")],
+    description=(
+        "The search index of this run's build (SQLite FTS5 and an R*Tree of the sites'"
+        " geocodes, beside the build, never published): the previous build's with the"
+        " trials this run remade put in again, or made whole in a full build; and the"
+        " offline gazetteer of places, once."
+    ),
+)
+def site_search(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
+    current = site.settings()
+    builds = SiteBuilds(current.site)
+    build = builds.build(context.run.run_id)
+    state = SiteState(builds.state(build))
+    base = builds.based_on(build)
+    changed = None if _full(state) else changed_trials(builds.changes(build))
+    made = build_index(state, builds.state(base) if base else None, changed)
+    places = gazetteer(current.cache)
+    expected = len(state.ids())
+    context.log.info(f"search index of {build.name}: {made}")
+    return dg.MaterializeResult(
+        metadata={
+            "full_build": made.full,
+            "trials_put_in": made.entries,
+            "trials_taken_out": made.removed,
+            "trials": made.trials,
+            "gazetteer": dg.MetadataValue.path(str(places)),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="search_index_holds_every_trial",
+                passed=made.trials == expected,
+                metadata={"in_index": made.trials, "in_site": expected},
+            )
+        ],
+    )
+
+
 def _full(state: SiteState) -> bool:
     meta = state.meta()
     if meta is None:
@@ -119,7 +162,7 @@ def _full(state: SiteState) -> bool:
 
 
 @dg.asset(
-    deps=[site_pages],
+    deps=[site_pages, site_search],
     group_name="site",
     kinds={"html"},
     check_specs=[dg.AssetCheckSpec("no_contact_details_published", asset="site_published")],

@@ -13,13 +13,18 @@ class SiteResource(SettingsResource):
     site_url: str | None = setting("site_url")
     site_bucket: str | None = setting("site_bucket")
     signup_url: str | None = setting("signup_url")
+    search_url: str | None = setting("search_url")
     llm_url: str | None = setting("llm_url")
     llm_model: str | None = setting("llm_model")
     llm_key: str | None = setting("llm_key")
 
     def site_settings(self) -> SiteSettings:
         current = self.settings()
-        return SiteSettings(base_url=current.site_url, signup_url=current.signup_url)
+        return SiteSettings(
+            base_url=current.site_url,
+            signup_url=current.signup_url,
+            search_url=current.search_url,
+        )
 
     def writer(self) -> Writer:
         deterministic = DeterministicWriter()

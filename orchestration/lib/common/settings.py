@@ -161,6 +161,10 @@ class Settings(BaseModel):
         default="/subscribe",
         description='where the "Get updates" forms post (fields `topic`, `email`)',
     )
+    search_url: str = Field(
+        default="/search",
+        description="where the search forms ask (`GET`, the web service's `/search`)",
+    )
     llm_url: str | None = Field(
         default=None,
         description="an OpenAI-compatible API for plain-language titles and summaries",

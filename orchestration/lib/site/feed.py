@@ -61,11 +61,12 @@ CONDITIONS_AS_LISTED = """
     where nct_id between $first and $last and {only}
     order by nct_id, ordinal
 """
+# The trial's MeSH terms, and the broader terms above them (which search matches too).
 CONDITION_TERMS = """
-    select t.nct_id, c.mesh_id, c.mesh_term
+    select t.nct_id, c.mesh_id, c.mesh_term, t.relation
     from main.trial_condition_terms as t join main.conditions as c using (mesh_id)
-    where t.relation = 'direct' and t.nct_id between $first and $last and {only}
-    order by t.nct_id, c.mesh_term
+    where t.relation in ('direct', 'ancestor') and t.nct_id between $first and $last and {only}
+    order by t.nct_id, c.mesh_term, c.mesh_id, t.relation
 """
 INTERVENTIONS = """
     select nct_id, intervention_type, name, description
@@ -74,7 +75,7 @@ INTERVENTIONS = """
     order by nct_id, ordinal
 """
 SITES = """
-    select nct_id, facility, city, state, zip, country, site_status
+    select nct_id, facility, city, state, zip, country, site_status, latitude, longitude
     from main.trial_sites
     where nct_id between $first and $last and {only}
     order by nct_id, ordinal
@@ -284,8 +285,9 @@ def _trial_document(
                 }
                 for t in terms
                 # A MeSH id names a file: one that is not an id is left off the page.
-                if is_mesh_id(t["mesh_id"])
+                if is_mesh_id(t["mesh_id"]) and t["relation"] == "direct"
             ],
+            "broader": sorted({t["mesh_term"] for t in terms if t["relation"] == "ancestor"}),
             "as_listed": trial["conditions_as_listed"],
         },
         "interventions": trial["interventions"],
@@ -296,6 +298,8 @@ def _trial_document(
                 "state": s["state"],
                 "zip": s["zip"],
                 "country": s["country"],
+                "latitude": s["latitude"],
+                "longitude": s["longitude"],
                 "status": {"code": s["site_status"], "label": label(s["site_status"])},
                 "contact": MASKED_CONTACT,
             }

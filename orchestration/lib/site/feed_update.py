@@ -178,20 +178,38 @@ def state_row(made: TrialDocument, share: float) -> dict[str, Any]:
 
 
 def search_entry(trial: dict[str, Any]) -> dict[str, Any]:
-    """What a search box needs of a trial: condition, location, status and phase."""
+    """What search needs of a trial (lib/search/index.py): its words, what the filters
+    read, and each site's place, geocode and status."""
+    eligibility, conditions = trial["eligibility"], trial["conditions"]
     return {
         "nct_id": trial["nct_id"],
         "title": trial["plain"]["title"],
+        "registry_title": trial["title"],
         "path": trial["path"],
         "status": trial["status"]["code"],
         "phase": trial["phase"],
-        "conditions": [c["slug"] for c in trial["conditions"]["normalized"]],
-        "locations": sorted(
-            {
-                ", ".join(p for p in (s["city"], s["state"], s["country"]) if p)
-                for s in trial["sites"]
-            }
-        ),
+        "study_type": trial["study_type"],
+        "first_seen": trial["history"]["first_seen"],
+        "last_updated": trial["history"]["last_updated"],
+        "conditions": conditions["as_listed"],
+        "terms": [c["term"] for c in conditions["normalized"]],
+        "broader": conditions["broader"],
+        "interventions": [i["name"] for i in trial["interventions"] if i["name"]],
+        "sex": eligibility["sex"],
+        "minimum_age": eligibility["minimum_age"],
+        "maximum_age": eligibility["maximum_age"],
+        "healthy_volunteers": eligibility["healthy_volunteers"],
+        "sites": [
+            [
+                s["latitude"],
+                s["longitude"],
+                s["status"]["code"],
+                s["city"],
+                s["state"],
+                s["country"],
+            ]
+            for s in trial["sites"]
+        ],
     }
 
 
@@ -218,12 +236,11 @@ def _write_conditions(output: SiteOutput, state: SiteState, slugs: set[str] | No
 
 
 def _write_indexes(output: SiteOutput, state: SiteState) -> None:
-    """The condition index and the search index, from the state's rows."""
+    """The condition index, from the state's rows. (The search index is no longer a
+    file of the feed: search is the web service's, lib/search/.)"""
     conditions = [
         {key: c[key] for key in ("slug", "term", "mesh_id", "trial_count")}
         for c in state.conditions()
     ]
     output.write("feed/conditions.json", canonical_json(conditions))
-    # One entry a line: the index is assembled from the rows without parsing them.
-    entries = state.column("search")
-    output.write("feed/search-index.json", "[\n" + ",\n".join(entries) + "\n]\n")
+    output.remove("feed/search-index.json")  # retired (docs/site-feed.schema.json)

@@ -42,6 +42,7 @@ PER_TASK = 2_000
 class SiteSettings:
     base_url: str  # where the site is served, for the sitemap and feeds
     signup_url: str  # where the "Get updates" forms post
+    search_url: str = "/search"  # where the search forms ask (the web service)
 
 
 def update_pages(
@@ -176,6 +177,7 @@ def _common(settings: SiteSettings) -> dict[str, Any]:
     return {
         "disclaimer": DISCLAIMER,
         "signup_url": settings.signup_url,
+        "search_url": settings.search_url,
         "consent": {"version": CURRENT, "wording": WORDINGS[CURRENT], "terms": TERMS_PATH},
     }
 

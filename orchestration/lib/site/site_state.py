@@ -179,6 +179,17 @@ class SiteState:
         keys = ("slug", "term", "mesh_id", "trial_count", "last_updated")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
+    def search_entries(self, ids: Collection[str] | None = None) -> Iterator[str]:
+        """The search entries of ``ids`` (of every trial when None), a batch at a time."""
+        where = "true" if ids is None else "list_contains($ids::varchar[], nct_id)"
+        with duckdb.connect() as con:
+            found = con.execute(
+                f"select search from read_parquet('{_quoted(self.trials)}') where {where}",
+                {} if ids is None else {"ids": sorted(ids)},
+            )
+            while batch := found.fetchmany(10_000):
+                yield from (entry for (entry,) in batch)
+
     def column(self, name: str, where: str = "true") -> list[Any]:
         """One of the columns, in ``nct_id`` order."""
         if name not in SCHEMA:

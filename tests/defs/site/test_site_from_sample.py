@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
 import xml.etree.ElementTree as ET
+from contextlib import closing
 from pathlib import Path
 from statistics import median
 
@@ -27,6 +29,7 @@ from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
 from orchestration.lib.site.site_state import SiteState
+from orchestration.web.search import live_index
 from tests.support.pipeline import data_dir
 from tests.support.records import nct
 from tests.support.sites import feed_documents
@@ -191,9 +194,20 @@ def test_feed_documents_follow_the_published_schema(
         ].get("overallStatus")
         for r in sample_records
     }
-    index = json.loads((sample_warehouse.site / "feed" / "search-index.json").read_text())
-    assert {e["nct_id"]: e["status"] for e in index} == status
+    # Search is the web service's: its index is beside the build, not a file of the feed.
+    assert not (sample_warehouse.site / "feed" / "search-index.json").exists()
+    with closing(sqlite3.connect(live_index(sample_warehouse))) as index:
+        assert dict(index.execute("select nct_id, status from trials")) == status
     assert {d["nct_id"]: d["status"]["code"] for d in trials} == status
+    # Each site carries the registry's geocode.
+    points = {
+        r["protocolSection"]["identificationModule"]["nctId"]: [
+            (x.get("geoPoint") or {}).get("lat")
+            for x in r["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
+        ]
+        for r in sample_records
+    }
+    assert {d["nct_id"]: [s["latitude"] for s in d["sites"]] for d in trials} == points
 
 
 def test_summaries_read_at_grade_eight_or_below(sample_warehouse: Settings) -> None:

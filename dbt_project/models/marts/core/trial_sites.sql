@@ -1,5 +1,5 @@
 -- One row per location a trial lists, with the site it is, its recruiting status,
--- and the address as this trial writes it.
+-- and the address and geocode as this trial writes them.
 with locations as (
     select * from {{ ref('int_trial_locations') }}
     where {{ only_touched('nct_id') }}
@@ -14,5 +14,7 @@ select
     city,
     state,
     zip,
-    country
+    country,
+    latitude,
+    longitude
 from locations
