@@ -17,12 +17,14 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import orjson
 from jinja2 import Environment
 
+from orchestration.lib.common.labels import day_label, label
 from orchestration.lib.common.templates import environment, template_dir
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DISCLAIMER
@@ -34,6 +36,8 @@ TEMPLATES = template_dir("site")
 PAGE_FOLDERS = ("trials", "conditions", "feeds")
 RENDER_STAMP = "render-stamp.txt"
 KINDS = ("trials", "conditions")
+HOME_LIST = 20  # trials in each of the home page's lists
+CONDITION_PAGE = 50  # trials on each page of a condition
 # Documents per task of a full render: enough to pay back a worker's start-up.
 PER_TASK = 2_000
 
@@ -68,6 +72,8 @@ def update_pages(
             if not (output.root / document).exists():
                 for page in _pages_of(document):
                     output.remove(page)
+                if document.startswith("feed/conditions/"):
+                    _remove_pages_after(output, document.split("/")[2].removesuffix(".json"), 1)
         rendered = len(documents)
     render_indexes(output, state, settings)
     if rendered_all:
@@ -131,11 +137,41 @@ def render_documents(output: SiteOutput, settings: SiteSettings, documents: Iter
         kind = document.split("/")[1]
         value = orjson.loads((output.root / document).read_bytes())
         page, atom = _pages_of(document)
-        output.write(
-            page, templates[kind].render(root="../", **{kind.removesuffix("s"): value}, **common)
-        )
-        feed = _trial_feed if kind == "trials" else _condition_feed
-        output.write(atom, feed(env, value, base))
+        if kind == "trials":
+            output.write(page, templates[kind].render(root="../", trial=value, **common))
+            output.write(atom, _trial_feed(env, value, base))
+            continue
+        # A condition's trials, a page at a time: its first page, then -page-2.html on.
+        trials, slug = value["trials"], value["slug"]
+        count = max(1, -(-len(trials) // CONDITION_PAGE))
+        for number in range(1, count + 1):
+            output.write(
+                condition_page(slug, number),
+                templates[kind].render(
+                    root="../",
+                    condition=value,
+                    trials=trials[(number - 1) * CONDITION_PAGE : number * CONDITION_PAGE],
+                    page=number,
+                    pages=count,
+                    page_path=condition_page,
+                    **common,
+                ),
+            )
+        _remove_pages_after(output, slug, count)
+        output.write(atom, _condition_feed(env, value, base))
+
+
+def condition_page(slug: str, number: int) -> str:
+    """A condition's page ``number`` (1: the condition's own page), from the site's root."""
+    return f"conditions/{slug}.html" if number == 1 else f"conditions/{slug}-page-{number}.html"
+
+
+def _remove_pages_after(output: SiteOutput, slug: str, count: int) -> None:
+    """The pages a condition had beyond its ``count`` now."""
+    number = count + 1
+    while (output.root / condition_page(slug, number)).exists():
+        output.remove(condition_page(slug, number))
+        number += 1
 
 
 def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings) -> None:
@@ -150,11 +186,20 @@ def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings)
         env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
     )
     paths = state.column("path")
-    recruiting = [orjson.loads(r) for r in state.column("recruiting", "recruiting is not null")]
+    # The home page stays one screen at any size: counts, the search box, what is new.
+    ((recruiting,),) = state.query("select count(*) from state where recruiting is not null")
     output.write(
         "index.html",
         env.get_template("index.html.j2").render(
-            trial_count=len(paths), recruiting=recruiting, root="", **common
+            trial_count=len(paths),
+            recruiting_count=recruiting,
+            changed=state.newest("last_updated", HOME_LIST),
+            seen=state.newest("first_seen", HOME_LIST),
+            condition_count=len(conditions),
+            day=lambda iso: day_label(date.fromisoformat(iso)),
+            label=label,
+            root="",
+            **common,
         ),
     )
     urls: list[dict[str, Any]] = [{"loc": base + "index.html", "lastmod": None}]

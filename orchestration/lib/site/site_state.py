@@ -179,6 +179,18 @@ class SiteState:
         keys = ("slug", "term", "mesh_id", "trial_count", "last_updated")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
+    def newest(self, date: str, count: int) -> list[dict[str, Any]]:
+        """The ``count`` trials with the latest ``date`` (``first_seen`` or
+        ``last_updated``), newest first, as their search entries."""
+        if date not in ("first_seen", "last_updated"):
+            raise ValueError(f"not a date of the search entry: {date!r}")
+        rows = self.query(
+            f"select search from state order by search ->> '$.{date}' desc nulls last, nct_id"
+            " limit $count",
+            {"count": count},
+        )
+        return [orjson.loads(entry) for (entry,) in rows]
+
     def search_entries(self, ids: Collection[str] | None = None) -> Iterator[str]:
         """The search entries of ``ids`` (of every trial when None), a batch at a time."""
         where = "true" if ids is None else "list_contains($ids::varchar[], nct_id)"

@@ -28,6 +28,7 @@ from orchestration.lib.site.builds import problems
 from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
+from orchestration.lib.site.render import CONDITION_PAGE
 from orchestration.lib.site.site_state import SiteState
 from orchestration.web.search import live_index
 from tests.support.pipeline import data_dir
@@ -63,9 +64,29 @@ def test_every_trial_and_condition_has_a_page(
         for r in sample_records
         for mesh in r.get("derivedSection", {}).get("conditionBrowseModule", {}).get("meshes", [])
     }
-    condition_pages = {p.stem.rsplit("-", 1)[1] for p in (site / "conditions").glob("*-*.html")}
-    assert condition_pages == mesh_ids
+    first_pages = [p for p in (site / "conditions").glob("*-*.html") if "-page-" not in p.stem]
+    assert {p.stem.rsplit("-", 1)[1] for p in first_pages} == mesh_ids
     assert len(list((site / "feeds" / "trials").glob("*.xml"))) == len(trial_pages)
+    # A condition with more trials than a page holds has more pages, which list them all.
+    trials_of = {
+        mesh["id"].lower(): set()
+        for r in sample_records
+        for mesh in r.get("derivedSection", {}).get("conditionBrowseModule", {}).get("meshes", [])
+    }
+    for r in sample_records:
+        for mesh in r.get("derivedSection", {}).get("conditionBrowseModule", {}).get("meshes", []):
+            trials_of[mesh["id"].lower()].add(r["protocolSection"]["identificationModule"]["nctId"])
+    for first in first_pages:
+        mesh_id = first.stem.rsplit("-", 1)[1]
+        pages = [first, *sorted(site.glob(f"conditions/{first.stem}-page-*.html"))]
+        assert len(pages) == -(-len(trials_of[mesh_id]) // CONDITION_PAGE)
+        listed = [
+            n
+            for page in pages
+            for n in re.findall(r"\.\./trials/(NCT\d{8})\.html", page.read_text())
+        ]
+        assert sorted(listed) == sorted(trials_of[mesh_id]), first.name
+    assert max(len(t) for t in trials_of.values()) > 2 * CONDITION_PAGE
 
 
 def test_pages_are_valid_html_and_feeds_valid_xml(sample_warehouse: Settings) -> None:
@@ -248,3 +269,28 @@ def test_a_rebuild_with_no_change_reads_and_writes_nothing(sample_warehouse: Set
         (materialization,) = again.asset_materializations_for_node(key)
         assert materialization.metadata["files_written"].value == 0, key
         assert materialization.metadata["files_removed"].value == 0, key
+
+
+def test_the_home_page_stays_one_screen_the_newest_trials_and_the_search_box(
+    sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
+    home = (sample_warehouse.site / "index.html").read_text()
+    trials = list(feed_documents(sample_warehouse.site, "trials"))
+
+    def newest(date: str) -> list[str]:
+        ordered = sorted(trials, key=lambda d: d["nct_id"])
+        ordered.sort(key=lambda d: d["history"][date], reverse=True)
+        return [d["nct_id"] for d in ordered[:20]]
+
+    sections = {
+        name: re.findall(r"\((NCT\d{8})\)", part.split("</section>")[0])
+        for name, part in re.findall(r'<h2 id="(changed|seen)">(.*?</section>)', home, re.S)
+    }
+    assert sections == {"changed": newest("last_updated"), "seen": newest("first_seen")}
+    recruiting = sum(
+        r["protocolSection"]["statusModule"].get("overallStatus") == "RECRUITING"
+        for r in sample_records
+    )
+    assert f"909 trials, {recruiting} of them recruiting." in home
+    assert re.search(r'<form class="search" method="get" action="/search"', home)
+    assert len(re.findall(r'href="trials/NCT', home)) <= 40

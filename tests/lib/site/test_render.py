@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -67,6 +68,7 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
         },
         "conditions": {
             "normalized": [{"mesh_id": "D000001", "term": SCRIPT, "slug": "x-d000001"}],
+            "broader": [IMG],
             "as_listed": [SCRIPT, IMG],
         },
         "interventions": facts["interventions"],
@@ -77,6 +79,8 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
                 "state": CDATA,
                 "zip": None,
                 "country": "X",
+                "latitude": 47.6,
+                "longitude": -122.3,
                 "status": status,
                 "contact": "masked",
             }
@@ -200,3 +204,43 @@ def test_the_render_stamp_follows_the_site_templates_alone(
     with (templates / "site" / "trial.html.j2").open("a") as handle:
         handle.write("{# edited #}\n")
     assert render.render_stamp(settings) != stamp
+
+
+def test_a_condition_is_paged_and_its_pages_beyond_its_trials_removed(tmp_path: Path) -> None:
+    trials, conditions = _hostile_documents()
+    listed = conditions[0]["trials"][0]
+    conditions[0]["trials"] = [
+        {**listed, "nct_id": f"NCT{n:08d}"} for n in range(1, 2 * render.CONDITION_PAGE + 12)
+    ]
+    site = tmp_path / "site"
+    state = _documents(site, trials, conditions)
+    settings = SiteSettings(base_url="https://example.org/", signup_url="/subscribe")
+    update_pages(SiteOutput(site), state, settings, [], full=True, workers=1)
+    pages = [render.condition_page("x-d000001", n) for n in (1, 2, 3)]
+    shown = []
+    for number, page in enumerate(pages, start=1):
+        html = (site / page).read_text()
+        shown += re.findall(r'href="\.\./trials/(NCT\d{8})\.html"', html)
+        assert f"Page {number} of 3" in html
+        assert ('rel="next"' in html) == (number < 3) and ('rel="prev"' in html) == (number > 1)
+    assert shown == [t["nct_id"] for t in conditions[0]["trials"]]
+    assert not (site / render.condition_page("x-d000001", 4)).exists()
+
+    # Fewer trials now: the pages past the last are removed, and the first says so.
+    conditions[0]["trials"] = conditions[0]["trials"][:5]
+    document = "feed/conditions/x-d000001.json"
+    SiteOutput(site).write(document, canonical_json(conditions[0]))
+    fewer = SiteOutput(site)
+    update_pages(fewer, state, settings, [document], full=False, workers=1)
+    assert sorted(fewer.removed) == pages[1:]
+    assert "Page 1 of" not in (site / pages[0]).read_text()
+    # The condition gone: every page of it goes too.
+    SiteOutput(site).write(
+        document, canonical_json({**conditions[0], "trials": conditions[0]["trials"] * 20})
+    )
+    update_pages(SiteOutput(site), state, settings, [document], full=False, workers=1)
+    assert (site / pages[1]).exists()
+    (site / document).unlink()
+    gone = SiteOutput(site)
+    update_pages(gone, state, settings, [document], full=False, workers=1)
+    assert not list((site / "conditions").glob("x-d000001*"))
