@@ -103,8 +103,9 @@ emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry
 	$(BIN)/python -m orchestration.testing.registry_emulator --port $(PORT) \
 		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
 
-bench: manifest  ## time each stage of a full load of STUDIES= and DAYS= daily updates of CHANGED= (RECORD=1: into docs/benchmarks.md)
+bench: manifest  ## time each stage of a full load of STUDIES= and DAYS= daily updates of CHANGED=, then search (RECORD=1: into docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) --days $(DAYS) $(if $(RECORD),--record)
+	$(BIN)/python -m benchmarks.search --studies $(STUDIES) --changed $(CHANGED) $(if $(RECORD),--record)
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/lake data/.build data/dagster data/site \

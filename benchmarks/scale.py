@@ -50,6 +50,7 @@ STEPS = {
     "publish": ("published_warehouse",),
     "lake upkeep": ("lake_maintenance",),
     "site feed": ("site_feed", "site_pages"),
+    "search index": ("site_search",),
     "site check": ("site_published",),
     "alerts": ("subscriptions", "alert_digests"),
     "exports": ("parquet_exports",),

@@ -56,7 +56,7 @@ def build_index(state: SiteState, previous: Path | None, changed: set[str] | Non
         else:
             present = set(state.fingerprints(changed))
             entries, removed = state.search_entries(present), changed - present
-        put = update(con, entries, removed)
+        put = update(con, entries, removed, fresh=full)
         (trials,) = con.execute("select count(*) from trials").fetchone()
     finally:
         con.close()

@@ -87,16 +87,20 @@ def create(path: Path) -> sqlite3.Connection:
     return con
 
 
-def update(con: sqlite3.Connection, entries: Iterable[str], removed: Iterable[str]) -> int:
+def update(
+    con: sqlite3.Connection, entries: Iterable[str], removed: Iterable[str], fresh: bool = False
+) -> int:
     """Put in each entry (the JSON of a trial's search entry), replacing the trial's old
-    rows, and take out the trials ``removed``; in one transaction. Returns the entries."""
+    rows (none in a ``fresh`` index), and take out the trials ``removed``; in one
+    transaction. Returns the entries."""
     count = 0
     with con:
         for nct_id in removed:
             _remove(con, nct_id)
         for text in entries:
             entry = orjson.loads(text)
-            _remove(con, entry["nct_id"])
+            if not fresh:
+                _remove(con, entry["nct_id"])
             _insert(con, entry)
             count += 1
     return count

@@ -68,6 +68,11 @@ CONDITION_TERMS = """
     where t.relation in ('direct', 'ancestor') and t.nct_id between $first and $last and {only}
     order by t.nct_id, c.mesh_term, c.mesh_id, t.relation
 """
+BRANCHES = """
+    select nct_id, branch_abbrev, branch_name from main.trial_condition_branches
+    where nct_id between $first and $last and {only}
+    order by nct_id, branch_abbrev
+"""
 INTERVENTIONS = """
     select nct_id, intervention_type, name, description
     from main.interventions
@@ -98,6 +103,7 @@ READS_BY_TRIAL = (
     "trial_outcomes",
     "trial_conditions",
     "trial_condition_terms",
+    "trial_condition_branches",
     "interventions",
     "trial_sites",
     "contacts",
@@ -178,6 +184,7 @@ def _batch_documents(
         return _AlignedRows(con, _scoped(sql, wanted, column), ids)
 
     listed, terms = aligned(CONDITIONS_AS_LISTED), aligned(CONDITION_TERMS, "t.nct_id")
+    branches = aligned(BRANCHES)
     interventions, sites = aligned(INTERVENTIONS), aligned(SITES)
     contact_roles, changes = aligned(CENTRAL_CONTACT_ROLES), aligned(CHANGES)
     for trial in stream_rows(cursor(con), _scoped(TRIALS, wanted, "t.nct_id"), ids):
@@ -185,6 +192,10 @@ def _batch_documents(
         facts = {
             **trial,
             "conditions_as_listed": [c["condition_name"] for c in listed.of(nct_id)],
+            "branches": [
+                {"abbrev": b["branch_abbrev"], "name": b["branch_name"]}
+                for b in branches.of(nct_id)
+            ],
             "interventions": [
                 {
                     "type": i["intervention_type"],
@@ -288,6 +299,7 @@ def _trial_document(
                 if is_mesh_id(t["mesh_id"]) and t["relation"] == "direct"
             ],
             "broader": sorted({t["mesh_term"] for t in terms if t["relation"] == "ancestor"}),
+            "branches": trial["branches"],
             "as_listed": trial["conditions_as_listed"],
         },
         "interventions": trial["interventions"],

@@ -150,6 +150,7 @@ def state_row(made: TrialDocument, share: float) -> dict[str, Any]:
             {key: term[key] for key in ("slug", "mesh_id", "term")}
             for term in document["conditions"]["normalized"]
         ],
+        "branches": document["conditions"]["branches"],
         "path": document["path"],
         "last_updated": history["last_updated"],
         "listing": _json(

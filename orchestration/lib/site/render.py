@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ RENDER_STAMP = "render-stamp.txt"
 KINDS = ("trials", "conditions")
 HOME_LIST = 20  # trials in each of the home page's lists
 CONDITION_PAGE = 50  # trials on each page of a condition
+_BRANCH = re.compile(r"[A-Za-z0-9]{1,16}")  # a branch's code names its page
 # Documents per task of a full render: enough to pay back a worker's start-up.
 PER_TASK = 2_000
 
@@ -161,6 +163,11 @@ def render_documents(output: SiteOutput, settings: SiteSettings, documents: Iter
         output.write(atom, _condition_feed(env, value, base))
 
 
+def branch_path(abbrev: str) -> str:
+    """The page of a branch of the MeSH tree: its conditions."""
+    return f"conditions/branch-{abbrev.lower()}.html"
+
+
 def condition_page(slug: str, number: int) -> str:
     """A condition's page ``number`` (1: the condition's own page), from the site's root."""
     return f"conditions/{slug}.html" if number == 1 else f"conditions/{slug}-page-{number}.html"
@@ -185,6 +192,16 @@ def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings)
         "conditions/index.html",
         env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
     )
+    branches = [b for b in state.branches() if _BRANCH.fullmatch(b["abbrev"])]
+    branch_page = env.get_template("branch.html.j2")
+    for branch in branches:
+        output.write(
+            branch_path(branch["abbrev"]), branch_page.render(branch=branch, root="../", **common)
+        )
+    kept = {branch_path(b["abbrev"]) for b in branches}
+    for old in sorted((output.root / "conditions").glob("branch-*.html")):
+        if old.relative_to(output.root).as_posix() not in kept:
+            output.remove(old.relative_to(output.root).as_posix())
     paths = state.column("path")
     # The home page stays one screen at any size: counts, the search box, what is new.
     ((recruiting,),) = state.query("select count(*) from state where recruiting is not null")
@@ -196,6 +213,8 @@ def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings)
             changed=state.newest("last_updated", HOME_LIST),
             seen=state.newest("first_seen", HOME_LIST),
             condition_count=len(conditions),
+            branches=branches,
+            branch_path=branch_path,
             day=lambda iso: day_label(date.fromisoformat(iso)),
             label=label,
             root="",

@@ -30,11 +30,13 @@ import polars as pl
 
 TRIALS, META = "trials.parquet", "meta.json"
 TERM = pl.Struct({"slug": pl.String, "mesh_id": pl.String, "term": pl.String})
+BRANCH = pl.Struct({"abbrev": pl.String, "name": pl.String})
 SCHEMA = {
     "nct_id": pl.String,
     "fingerprint": pl.String,
     "detail_keys": pl.List(pl.String),
     "terms": pl.List(TERM),
+    "branches": pl.List(BRANCH),  # the MeSH tree's branches its conditions are filed under
     "path": pl.String,
     "last_updated": pl.String,
     "listing": pl.String,  # JSON: the trial in a condition's document
@@ -190,6 +192,28 @@ class SiteState:
             {"count": count},
         )
         return [orjson.loads(entry) for (entry,) in rows]
+
+    def branches(self) -> list[dict[str, Any]]:
+        """Every branch: its code, name and trials, and each of its conditions (the terms
+        of the trials filed under it) with their trials, most first."""
+        rows = self.query(
+            """
+            with filed as (
+                select nct_id, unnest(branches) as b, terms from state
+            ),
+            terms as (
+                select b.abbrev, t.slug, any_value(t.term) as term, count(*) as trials
+                from (select b, unnest(terms) as t from filed)
+                group by b.abbrev, t.slug
+            )
+            select b.abbrev, any_value(b.name), count(distinct nct_id),
+                (select list({'slug': slug, 'term': term, 'trial_count': trials}
+                    order by trials desc, term, slug) from terms where terms.abbrev = b.abbrev)
+            from filed group by b.abbrev order by any_value(b.name)
+            """
+        )
+        keys = ("abbrev", "name", "trial_count", "conditions")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def search_entries(self, ids: Collection[str] | None = None) -> Iterator[str]:
         """The search entries of ``ids`` (of every trial when None), a batch at a time."""

@@ -64,7 +64,11 @@ def test_every_trial_and_condition_has_a_page(
         for r in sample_records
         for mesh in r.get("derivedSection", {}).get("conditionBrowseModule", {}).get("meshes", [])
     }
-    first_pages = [p for p in (site / "conditions").glob("*-*.html") if "-page-" not in p.stem]
+    first_pages = [
+        p
+        for p in (site / "conditions").glob("*-*.html")
+        if "-page-" not in p.stem and not p.stem.startswith("branch-")
+    ]
     assert {p.stem.rsplit("-", 1)[1] for p in first_pages} == mesh_ids
     assert len(list((site / "feeds" / "trials").glob("*.xml"))) == len(trial_pages)
     # A condition with more trials than a page holds has more pages, which list them all.
@@ -294,3 +298,36 @@ def test_the_home_page_stays_one_screen_the_newest_trials_and_the_search_box(
     assert f"909 trials, {recruiting} of them recruiting." in home
     assert re.search(r'<form class="search" method="get" action="/search"', home)
     assert len(re.findall(r'href="trials/NCT', home)) <= 40
+
+
+def test_browse_by_condition_groups_trials_by_the_records_own_branches(
+    sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
+    site = sample_warehouse.site
+    trials_in: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    terms_in: dict[str, dict[str, set[str]]] = {}
+    for record in sample_records:
+        nct_id = record["protocolSection"]["identificationModule"]["nctId"]
+        browse = record.get("derivedSection", {}).get("conditionBrowseModule", {})
+        for branch in browse.get("browseBranches", []):
+            if branch["abbrev"] == "All":
+                continue
+            names[branch["abbrev"]] = branch["name"]
+            trials_in.setdefault(branch["abbrev"], set()).add(nct_id)
+            for mesh in browse.get("meshes", []):
+                term = (mesh["id"].lower(), mesh["term"])
+                terms_in.setdefault(branch["abbrev"], {}).setdefault(term, set()).add(nct_id)
+    home = (site / "index.html").read_text()
+    shown = re.findall(r'<a href="conditions/branch-(\w+)\.html">([^<]+)</a> \(([\d,]+)\)', home)
+    assert {(a.upper(), html.unescape(n), int(c.replace(",", ""))) for a, n, c in shown} == {
+        (a.upper(), names[a], len(t)) for a, t in trials_in.items()
+    }
+    for abbrev, terms in terms_in.items():
+        page = (site / f"conditions/branch-{abbrev.lower()}.html").read_text()
+        listed = re.findall(r'conditions/[a-z0-9-]+-(d\d+)\.html">([^<]+)</a> \(([\d,]+)\)', page)
+        assert {(m, html.unescape(t), int(c.replace(",", ""))) for m, t, c in listed} == {
+            (*term, len(ids)) for term, ids in terms.items()
+        }, abbrev
+        counts = [int(c.replace(",", "")) for _, _, c in listed]
+        assert counts == sorted(counts, reverse=True)  # the most studied first

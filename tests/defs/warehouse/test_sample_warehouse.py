@@ -56,6 +56,16 @@ def test_row_counts_match_the_raw_sample(sample_warehouse: Settings, sample_reco
         "contacts": contacts,
         "trial_condition_terms": len(meshes),
         "conditions": len({mesh_id for _, mesh_id in meshes}),
+        "trial_condition_branches": len(
+            {
+                (s["protocolSection"]["identificationModule"]["nctId"], b["abbrev"])
+                for s in sample_records
+                for b in s.get("derivedSection", {})
+                .get("conditionBrowseModule", {})
+                .get("browseBranches", [])
+                if b["abbrev"] != "All"
+            }
+        ),
     }
     actual = {table: _count(sample_warehouse, table) for table in expected}
     assert actual == expected

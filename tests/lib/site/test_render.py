@@ -69,6 +69,7 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
         "conditions": {
             "normalized": [{"mesh_id": "D000001", "term": SCRIPT, "slug": "x-d000001"}],
             "broader": [IMG],
+            "branches": [{"abbrev": "BC04", "name": SCRIPT}],
             "as_listed": [SCRIPT, IMG],
         },
         "interventions": facts["interventions"],
@@ -136,14 +137,15 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
     assert list(feed_documents(site, "trials")) == trials
     assert list(feed_documents(site, "conditions")) == conditions
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 4
+    assert len(pages) == 5  # a trial, a condition, the home page, conditions, a branch
     for page in pages:
         parser = html5lib.HTMLParser()
         root = parser.parse(page.read_bytes())
         assert parser.errors == [], page
         assert root.findall(f".//{XHTML}script") == [], page
         assert not [e for e in root.iter() if e.get("onerror")], page
-    for page in ("trials/NCT00000001.html", "index.html", "conditions/index.html"):
+    pages_with_text = ("trials/NCT00000001.html", "index.html", "conditions/index.html")
+    for page in (*pages_with_text, "conditions/branch-bc04.html"):
         text = "".join(html5lib.parse((site / page).read_text()).itertext())
         assert SCRIPT in text, page  # shown, as text
     assert IMG in "".join(html5lib.parse((site / "trials/NCT00000001.html").read_text()).itertext())
