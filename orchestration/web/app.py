@@ -35,6 +35,7 @@ from orchestration.lib.alerts.subscriptions import valid_email
 from orchestration.lib.alerts.transport import transport
 from orchestration.lib.common.settings import Settings, settings
 from orchestration.lib.common.templates import environment
+from orchestration.lib.search.places import gazetteer
 from orchestration.lib.site.bucket import SiteBucket
 from orchestration.lib.subscribers import signups
 from orchestration.lib.subscribers.consent import CURRENT, WORDINGS
@@ -259,6 +260,7 @@ def create_app(current: Settings | None = None) -> Starlette:
     """The service for ``current`` settings (by default, the environment's)."""
     current = current or settings()
     service = Service(current, link_secret(current))
+    gazetteer(current.cache)  # made once, from the installed packages, before the first search
     routes = [
         Route("/subscribe", service.subscribe, methods=["POST"]),
         Route("/confirm", service.confirm_page, methods=["GET"]),

@@ -124,10 +124,11 @@ def answer(current: Settings, asked: Asked) -> Asked:
 
 def live_index(current: Settings) -> Path | None:
     """The search index of the build that is live now, if there is one."""
-    builds = SiteBuilds(current.site)
-    live = builds.current()
-    index = builds.state(live) / INDEX if live is not None else None
-    return index if index is not None and index.exists() else None
+    # Read, never adopted or changed: the service only follows the live link.
+    if not current.site.is_symlink():
+        return None
+    index = SiteBuilds(current.site).state(current.site.resolve()) / INDEX
+    return index if index.exists() else None
 
 
 def _read_only(path: Path) -> sqlite3.Connection:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import textstat
 from playwright.sync_api import Page
 
 from orchestration.lib.common.settings import Settings
@@ -81,6 +82,11 @@ def test_a_person_finds_trials_near_a_city_and_every_page_passes_the_audit(
             .startswith("We could not find the place")
         )
         audited["unknown place"] = serious_violations(page)
+        # The search page's own words (headings, labels, messages, each read as a
+        # sentence) read at the site's level: US grade 8 or below.
+        parts = page.locator("main :is(h1, h2, legend, label, p)").all_inner_texts()
+        words = ". ".join(" ".join(p.split()).rstrip(".") for p in parts if p.strip()) + "."
+        assert textstat.flesch_kincaid_grade(words) <= 8, words
 
         page.goto(base + "trials/" + wanted[0][0] + ".html")
         audited["trial"] = serious_violations(page)

@@ -16,7 +16,6 @@ from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.privacy import warehouse_scrubber
 from orchestration.lib.search.build import build_index, changed_trials
-from orchestration.lib.search.places import gazetteer
 from orchestration.lib.site.bucket import Plan, SiteBucket
 from orchestration.lib.site.builds import SiteBuilds, problems
 from orchestration.lib.site.feed_update import update_feed
@@ -121,8 +120,7 @@ def _sent(plan: Plan) -> dict[str, int | str]:
     description=(
         "The search index of this run's build (SQLite FTS5 and an R*Tree of the sites'"
         " geocodes, beside the build, never published): the previous build's with the"
-        " trials this run remade put in again, or made whole in a full build; and the"
-        " offline gazetteer of places, once."
+        " trials this run remade put in again, or made whole in a full build."
     ),
 )
 def site_search(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
@@ -133,7 +131,6 @@ def site_search(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mat
     base = builds.based_on(build)
     changed = None if _full(state) else changed_trials(builds.changes(build))
     made = build_index(state, builds.state(base) if base else None, changed)
-    places = gazetteer(current.cache)
     expected = len(state.ids())
     context.log.info(f"search index of {build.name}: {made}")
     return dg.MaterializeResult(
@@ -142,7 +139,6 @@ def site_search(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mat
             "trials_put_in": made.entries,
             "trials_taken_out": made.removed,
             "trials": made.trials,
-            "gazetteer": dg.MetadataValue.path(str(places)),
         },
         check_results=[
             dg.AssetCheckResult(
