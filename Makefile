@@ -51,8 +51,16 @@ system-test:
 	@.ci/system-packages chromium:chromium pdftoppm:poppler-utils tesseract:tesseract-ocr \
 		pg_ctlcluster:postgresql
 
-manifest: install  ## parse the dbt project (the manifest Dagster loads)
+# Parsed again only when the project or the installed packages changed: a run leaves the
+# manifest alone, which other processes (tests, a code server) may be reading.
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -mindepth 1 \( -name target -o -name logs -o -name .user.yml \) -prune -o -print)
+
+$(MANIFEST): $(DBT_SOURCES) $(BIN)/.installed
 	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $@
+
+manifest: install $(MANIFEST)  ## parse the dbt project (the manifest Dagster loads)
 
 run: manifest system-run  ## land SOURCE= (a dump, default the sample, or an API URL; AS_OF=, PULL=), build, publish
 	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") \

@@ -1,11 +1,13 @@
-"""Shared fixtures: the real sample read independently, the pipeline built on it once,
-and the sample served as the registry. Helpers live in tests/support/."""
+"""Shared fixtures: the real sample read independently, the pipeline built on it once
+for the whole run (tests/support/shared.py), and the sample served as the registry.
+Helpers live in tests/support/."""
 
 from __future__ import annotations
 
 import gzip
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from orchestration.lib.common.settings import SAMPLE_DUMP, Settings
 from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.pipeline import data_dir, run_everything
 from tests.support.seed_runs import DailyRuns, run_daily
+from tests.support.shared import built_once
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +25,16 @@ def sample_records() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def _sample(folder: Path) -> Path:
+    with data_dir(folder):
+        assert run_everything(SAMPLE_DUMP).success, "the pipeline failed on the bundled sample"
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The whole graph materialized once from the bundled sample."""
-    with data_dir(tmp_path_factory.mktemp("sample")) as current:
-        result = run_everything(SAMPLE_DUMP)
-        assert result.success, "the pipeline failed on the bundled sample"
+    with data_dir(built_once(tmp_path_factory, "sample", _sample)) as current:
         yield current
 
 
@@ -39,13 +46,15 @@ def dated_history(
     from tests.support.dated_dumps import build_series, load_dated_dumps
 
     series = build_series(sample_records)
-    return series, load_dated_dumps(series, tmp_path_factory.mktemp("dated-dumps"))
+    return series, built_once(
+        tmp_path_factory, "dated-dumps", lambda folder: load_dated_dumps(series, folder)
+    )
 
 
 @pytest.fixture(scope="session")
 def seed_daily_runs(tmp_path_factory: pytest.TempPathFactory) -> DailyRuns:
     """The seed trial's dated dumps one run a day, with sign-ups (tests/support/seed_runs.py)."""
-    return run_daily(tmp_path_factory.mktemp("seed-daily"))
+    return built_once(tmp_path_factory, "seed-daily", run_daily)
 
 
 @pytest.fixture

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from orchestration.lib.common.settings import SAMPLE_DUMP, Settings
-from tests.support.pipeline import query, run_everything
+from tests.support.pipeline import WAREHOUSE, data_copy, query, run_everything
 
 PHASE_NAMES = {"NA": "Not Applicable", "EARLY_PHASE1": "Early Phase 1"}
 AGE_UNITS = {"Year": 1, "Month": 1 / 12, "Week": 7 / 365.25, "Day": 1 / 365.25}
@@ -188,24 +189,25 @@ def test_dbt_tests_ran_as_asset_checks(sample_warehouse: Settings) -> None:
     assert "last_load_quarantined_nothing" in checks
 
 
-def test_a_reload_adds_nothing(sample_warehouse: Settings) -> None:
+def test_a_reload_adds_nothing(sample_warehouse: Settings, tmp_path: Path) -> None:
     tables = ["trials", "trial_sites", "sites", "contacts", "conditions", "quarantine"]
     landing_sql = (
         "select (select count(*) from raw_studies), (select count(*) from raw_observations)"
     )
     marts_sql = " union all ".join(f"select '{t}', count(*) from main.{t}" for t in tables)
     hashes_sql = "select nct_id, content_hash from main.trials order by nct_id"
-    before = [
-        query(sample_warehouse.landing, landing_sql),
-        query(sample_warehouse, marts_sql),
-        query(sample_warehouse, hashes_sql),
-    ]
-    assert run_everything(SAMPLE_DUMP).success
-    after = [
-        query(sample_warehouse.landing, landing_sql),
-        query(sample_warehouse, marts_sql),
-        query(sample_warehouse, hashes_sql),
-    ]
+    with data_copy(sample_warehouse, tmp_path / "data") as current:
+        before = [
+            query(current.landing, landing_sql),
+            query(current, marts_sql),
+            query(current, hashes_sql),
+        ]
+        assert run_everything(SAMPLE_DUMP, up_to=WAREHOUSE).success
+        after = [
+            query(current.landing, landing_sql),
+            query(current, marts_sql),
+            query(current, hashes_sql),
+        ]
     assert after == before
     assert before[0] == [(909, 909)]
 

@@ -2,13 +2,15 @@
 (PostgreSQL catalog, S3-compatible storage): each publish one whole snapshot, equal to
 its build row for row, readable by other processes throughout, undone by a failure.
 
-The builds are the real ones the session fixtures made: the sample's, and the dated
-dumps' (the same trials four days later, some changed)."""
+The builds are copies of the real ones the session fixtures made: the sample's, and the
+dated dumps' (the same trials four days later, some changed). Copies, because publishing
+opens a build to fold its log, and other workers' tests read the originals."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -44,6 +46,20 @@ def team_servers() -> Iterator[tuple]:
         yield postgres, endpoint
 
 
+@pytest.fixture(scope="module")
+def builds(
+    tmp_path_factory: pytest.TempPathFactory,
+    sample_warehouse: Settings,
+    dated_history: tuple[dict, Settings],
+) -> tuple[Path, Path]:
+    """The sample's build and the dated dumps' build, copied."""
+    folder = tmp_path_factory.mktemp("builds")
+    sample, dated = folder / "sample.duckdb", folder / "dated.duckdb"
+    shutil.copyfile(sample_warehouse.build_warehouse, sample)
+    shutil.copyfile(dated_history[1].build_warehouse, dated)
+    return sample, dated
+
+
 @pytest.fixture(params=["one machine", "team"])
 def lake(request: pytest.FixtureRequest, tmp_path: Path) -> Lake:
     """An empty lake: SQLite and a folder, or PostgreSQL and an S3 bucket."""
@@ -70,9 +86,9 @@ def _main_counts(con, at: str = "") -> dict[str, int]:
 
 
 def test_each_publish_is_one_snapshot_equal_to_its_build_and_upkeep_keeps_them(
-    lake: Lake, sample_warehouse: Settings, dated_history: tuple[dict, Settings]
+    lake: Lake, builds: tuple[Path, Path]
 ) -> None:
-    sample, dated = sample_warehouse.build_warehouse, dated_history[1].build_warehouse
+    sample, dated = builds
 
     first = publish(sample, lake, "run-sample", UNPUBLISHED)
     with lake.connect() as con:
@@ -168,12 +184,8 @@ STATE = """
 
 
 def test_a_reader_in_another_process_sees_one_whole_snapshot_at_a_time(
-    lake: Lake,
-    sample_warehouse: Settings,
-    dated_history: tuple[dict, Settings],
-    tmp_path: Path,
+    lake: Lake, builds: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    builds = [sample_warehouse.build_warehouse, dated_history[1].build_warehouse]
     expected: dict[int, tuple] = {}
 
     def publish_and_note(number: int) -> None:
@@ -213,12 +225,9 @@ def test_a_reader_in_another_process_sees_one_whole_snapshot_at_a_time(
 
 
 def test_a_publish_that_fails_leaves_the_lake_as_it_was(
-    lake: Lake,
-    sample_warehouse: Settings,
-    dated_history: tuple[dict, Settings],
-    monkeypatch: pytest.MonkeyPatch,
+    lake: Lake, builds: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sample = sample_warehouse.build_warehouse
+    sample, dated = builds
     publish(sample, lake, "run-good", UNPUBLISHED)
     with lake.connect() as con:
         snapshots = con.execute("select snapshot_id from lake.snapshots()").fetchall()
@@ -229,7 +238,7 @@ def test_a_publish_that_fails_leaves_the_lake_as_it_was(
 
     monkeypatch.setattr(publishing, "_record_run", killed)
     with pytest.raises(RuntimeError, match="killed after every table"):
-        publish(dated_history[1].build_warehouse, lake, "run-killed", UNPUBLISHED)
+        publish(dated, lake, "run-killed", UNPUBLISHED)
 
     with lake.connect() as con:
         assert con.execute("select snapshot_id from lake.snapshots()").fetchall() == snapshots
