@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,21 @@ def sample_records() -> list[dict]:
     """The 909 sample studies, read with the standard library only (the independent side)."""
     with gzip.open(SAMPLE_DUMP, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_builds_first(request: pytest.FixtureRequest) -> None:
+    """Under xdist, each worker starts by making a different one of the two longest shared
+    builds the run's tests need, so that no worker waits on a build another is making
+    while a build it will need is not yet begun."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return
+    needed = {name for item in request.session.items for name in item.fixturenames}
+    longest = [name for name in ("dated_history", "seed_daily_runs") if name in needed]
+    workers = int(os.environ["PYTEST_XDIST_WORKER_COUNT"])
+    for name in longest[int(worker.removeprefix("gw")) :: workers]:
+        request.getfixturevalue(name)
 
 
 def _sample(folder: Path) -> Path:

@@ -169,7 +169,7 @@ def _sites_near(
     dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
     box = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
     rows = con.execute(
-        f"select {columns} from site_points as b join sites as s on s.id = b.id"
+        f"select {columns} from points as b join sites as s on s.point = b.id"
         " join trials as t on t.id = s.trial"
         " where b.max_lat >= ? and b.min_lat <= ? and b.max_lon >= ? and b.min_lon <= ?"
         f" and {counted}",

@@ -105,8 +105,11 @@ def test_the_incremental_index_equals_one_made_whole(
         " join trials as t on t.id = w.rowid",
         "sites": "select t.nct_id, s.latitude, s.longitude, s.status, s.city, s.state,"
         " s.country from sites as s join trials as t on t.id = s.trial",
-        "points": "select t.nct_id, p.min_lat, p.max_lat, p.min_lon, p.max_lon from"
-        " site_points as p join sites as s on s.id = p.id join trials as t on t.id = s.trial",
+        "points": "select t.nct_id, p.min_lat, p.max_lat, p.min_lon, p.max_lon, p.latitude,"
+        " p.longitude from points as p join sites as s on s.point = p.id"
+        " join trials as t on t.id = s.trial",
+        "every point has a site": "select count(*) from points"
+        " where id not in (select point from sites where point is not null)",
     }
     one = sqlite3.connect(state.folder / "search.sqlite")
     other = sqlite3.connect(whole.folder / "search.sqlite")
