@@ -14,6 +14,7 @@
         'outcomes_module': '$.protocolSection.outcomesModule',
         'eligibility_module': '$.protocolSection.eligibilityModule',
         'contacts_locations_module': '$.protocolSection.contactsLocationsModule',
+        'references_module': '$.protocolSection.referencesModule',
         'condition_browse_module': '$.derivedSection.conditionBrowseModule',
     }) }}
 {%- endmacro %}

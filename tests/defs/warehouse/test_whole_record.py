@@ -1,0 +1,73 @@
+"""The rest of the record (issue 24): each module's tables on the sample, row for row
+against the raw JSON read with the standard library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from orchestration.lib.common.settings import Settings
+from tests.support.pipeline import query
+
+
+def _nct(study: dict) -> str:
+    return study["protocolSection"]["identificationModule"]["nctId"]
+
+
+def _listed(module: str, key: str) -> Callable[[dict], list]:
+    """The list ``key`` of a study's protocol module ``module``."""
+    return lambda study: study["protocolSection"].get(module, {}).get(key, [])
+
+
+def _rows(
+    records: list[dict], items: Callable[[dict], list], row: Callable[[object], tuple]
+) -> Iterator[tuple]:
+    for study in records:
+        for ordinal, item in enumerate(items(study), start=1):
+            yield (_nct(study), ordinal, *row(item))
+
+
+TABLES = {
+    "trial_keywords": (
+        "keyword",
+        _listed("conditionsModule", "keywords"),
+        lambda keyword: (keyword,),
+    ),
+    "trial_secondary_ids": (
+        "secondary_id, id_type, id_domain, id_link",
+        _listed("identificationModule", "secondaryIdInfos"),
+        lambda i: (i.get("id"), i.get("type"), i.get("domain"), i.get("link")),
+    ),
+    "trial_arm_groups": (
+        "label, group_type, description, intervention_names",
+        _listed("armsInterventionsModule", "armGroups"),
+        lambda a: (
+            a.get("label"),
+            a.get("type"),
+            a.get("description"),
+            a.get("interventionNames", []),
+        ),
+    ),
+    "trial_references": (
+        "pmid, reference_type, citation, retraction_count",
+        _listed("referencesModule", "references"),
+        lambda r: (r.get("pmid"), r.get("type"), r.get("citation"), len(r.get("retractions", []))),
+    ),
+    "trial_links": (
+        "url, label",
+        _listed("referencesModule", "seeAlsoLinks"),
+        lambda link: (link.get("url"), link.get("label")),
+    ),
+}
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_each_table_holds_the_records_lists(
+    table: str, sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
+    columns, items, row = TABLES[table]
+    expected = sorted(_rows(sample_records, items, row))
+    assert expected, f"the sample has no rows for {table}: the test would mean nothing"
+    actual = query(sample_warehouse, f"select nct_id, ordinal, {columns} from main.{table}")
+    assert sorted(actual) == expected
