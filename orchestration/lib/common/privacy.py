@@ -335,7 +335,11 @@ CHANGED_DETAILS = """
 """
 PEOPLE = """
     with named as (
-        select nct_id, list(distinct name) as names from main.contacts
+        select nct_id, list(distinct name) as names from (
+            select nct_id, name from main.contacts
+            union all
+            select nct_id, name from main.trial_officials
+        )
         where name is not null and nct_id between $first and $last
         group by nct_id
     ),
@@ -368,7 +372,8 @@ def changed_details(con: duckdb.DuckDBPyConnection, start: int, end: int) -> Scr
 
 
 def people(con: duckdb.DuckDBPyConnection, first: str, last: str) -> dict[str, tuple[str, ...]]:
-    """The person names of each trial's contacts, for trials ``first`` to ``last``."""
+    """The person names of each trial's contacts and officials, for trials ``first`` to
+    ``last``."""
     rows = con.execute(PEOPLE, {"first": first, "last": last}).fetchall()
     return {
         nct_id: tuple(person_names(names, organisations or ()))

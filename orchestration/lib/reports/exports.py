@@ -1,9 +1,10 @@
 """Parquet copies of the marts, for BI tools that do not read DuckDB.
 
 ``public/`` is what may be published: every mart but the analysts-only ones, each text
-column through the privacy scrubber (contact details, and each trial's contact
-persons' names, masked). ``analysts/`` holds the marts that are personal data or raw
-input (``contacts``, ``quarantine``), as the warehouse has them, for analysts alone.
+column through the privacy scrubber (contact details, and the names of each trial's
+contact persons and officials, masked). ``analysts/`` holds the marts that are personal
+data or raw input (``contacts``, ``trial_officials``, ``quarantine``), as the warehouse
+has them, for analysts alone.
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ AGAIN = "memory.main.scrubbed_again"
 WORDS = "memory.main.person_words"
 # The columns that say which values the scrubber could change (see _flagged).
 FLAG = "_may_change_"
-# Where a trial's contact persons, and what tells them from organisations, are stored.
-PEOPLE_TABLES = ("contacts", "sponsors", "trial_sites")
+# Where a trial's contact persons and officials, and what tells them from organisations,
+# are stored.
+PEOPLE_TABLES = ("contacts", "trial_officials", "sponsors", "trial_sites")
 COLUMNS = """
     select column_name, data_type from duckdb_columns()
     where database_name = 'lake' and schema_name = 'main' and table_name = ?
 """
-ANALYSTS_ONLY = frozenset({"contacts", "quarantine"})
+ANALYSTS_ONLY = frozenset({"contacts", "trial_officials", "quarantine"})
 BATCH_ROWS = 50_000
 
 

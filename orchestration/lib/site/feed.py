@@ -97,7 +97,7 @@ CHANGES = """
     order by nct_id, changed_on desc, category, field, item_key
 """
 # Every table a trial's document reads, by nct_id (with the people the scrubber masks:
-# contacts, sponsors and sites); ``conditions`` is read by MeSH id, for its terms.
+# contacts and officials, told from sponsors and sites); ``conditions`` is read by MeSH id, for its terms.
 READS_BY_TRIAL = (
     "trials",
     "trial_outcomes",
@@ -107,6 +107,7 @@ READS_BY_TRIAL = (
     "interventions",
     "trial_sites",
     "contacts",
+    "trial_officials",
     "trial_changes",
     "sponsors",
 )

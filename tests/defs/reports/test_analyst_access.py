@@ -24,7 +24,11 @@ def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: S
     exported = {p.stem: p for p in exports.rglob("*.parquet")}
     assert set(exported) == tables
     # Personal data and raw input go to analysts only; everything else may be published.
-    assert {p.stem for p in (exports / "analysts").glob("*.parquet")} == {"contacts", "quarantine"}
+    assert {p.stem for p in (exports / "analysts").glob("*.parquet")} == {
+        "contacts",
+        "trial_officials",
+        "quarantine",
+    }
     for table in tables:
         frame = pl.read_parquet(exported[table])
         [(rows,)] = query(sample_warehouse, f'select count(*) from main."{table}"')

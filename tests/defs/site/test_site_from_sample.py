@@ -159,10 +159,11 @@ def _people(record: dict) -> set[str]:
     organisations = {loc.get("facility") for loc in module.get("locations", [])}
     organisations.add(sponsors.get("leadSponsor", {}).get("name"))
     organisations |= {s.get("name") for s in sponsors.get("collaborators", [])}
+    people = module.get("centralContacts", []) + module.get("overallOfficials", [])
     return {
-        c["name"]
-        for c in module.get("centralContacts", [])
-        if _PERSON.match(c.get("name") or "") and c["name"] not in organisations
+        p["name"]
+        for p in people
+        if _PERSON.match(p.get("name") or "") and p["name"] not in organisations
     }
 
 

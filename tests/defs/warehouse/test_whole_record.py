@@ -54,6 +54,11 @@ TABLES = {
         _listed("referencesModule", "references"),
         lambda r: (r.get("pmid"), r.get("type"), r.get("citation"), len(r.get("retractions", []))),
     ),
+    "trial_officials": (
+        "name, affiliation, role",
+        _listed("contactsLocationsModule", "overallOfficials"),
+        lambda o: (o.get("name"), o.get("affiliation"), o.get("role")),
+    ),
     "trial_links": (
         "url, label",
         _listed("referencesModule", "seeAlsoLinks"),
