@@ -16,6 +16,7 @@
         'contacts_locations_module': '$.protocolSection.contactsLocationsModule',
         'references_module': '$.protocolSection.referencesModule',
         'condition_browse_module': '$.derivedSection.conditionBrowseModule',
+        'intervention_browse_module': '$.derivedSection.interventionBrowseModule',
     }) }}
 {%- endmacro %}
 

@@ -76,3 +76,20 @@ def test_each_table_holds_the_records_lists(
     assert expected, f"the sample has no rows for {table}: the test would mean nothing"
     actual = query(sample_warehouse, f"select nct_id, ordinal, {columns} from main.{table}")
     assert sorted(actual) == expected
+
+
+def test_intervention_terms_are_the_records_meshes_and_ancestors(
+    sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
+    expected: dict[tuple[str, str], tuple[str, str]] = {}
+    for study in sample_records:
+        browse = study.get("derivedSection", {}).get("interventionBrowseModule", {})
+        for relation, key in (("ancestor", "ancestors"), ("direct", "meshes")):
+            for mesh in browse.get(key, []):  # direct last: a term that is both is direct
+                expected[_nct(study), mesh["id"]] = (mesh["term"], relation)
+    assert {r for _, r in expected.values()} == {"direct", "ancestor"}
+    actual = query(
+        sample_warehouse,
+        "select nct_id, mesh_id, mesh_term, relation from main.trial_intervention_terms",
+    )
+    assert sorted(actual) == sorted((*key, *value) for key, value in expected.items())
