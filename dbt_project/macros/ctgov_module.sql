@@ -29,3 +29,17 @@
         {{ column }} as module
     from {{ ref('stg_ctgov__study_modules') }}
 {%- endmacro %}
+
+{#- A staging model's source CTE for a list in a module: each item of the list at
+    ``path`` (a JSON path ending in [*]) of each landed study version, with its
+    1-based position. -#}
+{% macro ctgov_module_items(column, path) -%}
+    select
+        source.nct_id,
+        source.content_hash,
+        listed.ordinal::integer as ordinal,
+        listed.item
+    from ({{ ctgov_module(column) }}) as source,
+        unnest(json_extract(source.module, '{{ path }}'))
+        with ordinality as listed (item, ordinal)
+{%- endmacro %}
