@@ -1,9 +1,7 @@
 """Warehouse: the dbt project as Dagster assets (tests as asset checks), then publication."""
 
-import sys
 from collections.abc import Mapping
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -11,16 +9,15 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pydantic import Field
 
 from orchestration.defs.metadata import tables_written
+from orchestration.defs.warehouse.dbt_resource import DBT_EXECUTABLE, WarehouseDbt
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.lib.common.settings import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
-# The dbt installed beside this interpreter, whether or not its venv is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
-def dbt_cli() -> DbtCliResource:
-    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+def dbt_cli() -> WarehouseDbt:
+    return WarehouseDbt(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
 
 
 if not DBT_PROJECT.manifest_path.exists():
