@@ -5,7 +5,7 @@ URL is the search, to bookmark and share)."""
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from orchestration.lib.search.query import OPEN, Query, Results, search
 from orchestration.lib.site.builds import SiteBuilds
 
 RADII = (10, 25, 50, 100, 250, 500)
+CACHE_KB = 32_768  # SQLite's cache of each connection a worker thread keeps
 STATUSES = (
     "RECRUITING",
     "NOT_YET_RECRUITING",
@@ -112,13 +113,11 @@ def answer(current: Settings, asked: Asked) -> Asked:
         return asked
     place = None
     if asked.near:
-        with closing(_read_only(gazetteer_path(current.cache))) as places:
-            asked.place = resolve(places, asked.near)
+        asked.place = resolve(_connection("places", gazetteer_path(current.cache)), asked.near)
         place = asked.place.place
         if place is None:
             return asked
-    with closing(_read_only(index)) as con:
-        asked.results = search(con, asked.query, place)
+    asked.results = search(_connection("index", index), asked.query, place)
     return asked
 
 
@@ -131,8 +130,27 @@ def live_index(current: Settings) -> Path | None:
     return index if index.exists() else None
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+# Each worker thread keeps its connections (to the live index, to the gazetteer) and the
+# pages SQLite has cached, until another build goes live: a connection opened per request
+# would read again, every time, the parts of the index every search reads.
+_held = threading.local()
+
+
+def _connection(role: str, path: Path) -> sqlite3.Connection:
+    """This thread's read-only connection to ``path``, opened again when the file its
+    ``role`` names changes."""
+    connections: dict[str, tuple[Path, sqlite3.Connection]] = _held.__dict__.setdefault(
+        "connections", {}
+    )
+    held = connections.get(role)
+    if held is None or held[0] != path:
+        if held is not None:
+            held[1].close()
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con.execute(f"pragma cache_size = -{CACHE_KB}")
+        con.execute("pragma temp_store = memory")  # a search's own tables (query.py)
+        connections[role] = held = (path, con)
+    return held[1]
 
 
 def template_values(asked: Asked) -> dict[str, object]:

@@ -42,15 +42,38 @@ def _years(text: str | None) -> float | None:
     return float(number) / per_year[unit.lower().rstrip("s")]
 
 
+PHASES = {"early1": "EARLY_PHASE1", "1": "PHASE1", "2": "PHASE2", "3": "PHASE3", "4": "PHASE4"}
+PHASES["na"] = "NA"
+
+
+def _filtered(section: Record, statuses, age, sex, phases, healthy, study_type) -> bool:
+    """Whether the trial passes the filters that are not words or a place."""
+    eligibility = section.get("eligibilityModule", {})
+    design = section.get("designModule", {})
+    low, high = _years(eligibility.get("minimumAge")), _years(eligibility.get("maximumAge"))
+    return (
+        section["statusModule"].get("overallStatus") in statuses
+        and (age is None or (low or 0) <= age <= (999 if high is None else high))
+        and (sex is None or eligibility.get("sex", "ALL") in ("ALL", sex))
+        and (not phases or bool({PHASES[p] for p in phases} & set(design.get("phases", []))))
+        and (not healthy or eligibility.get("healthyVolunteers") is True)
+        and (study_type is None or design.get("studyType") == study_type)
+    )
+
+
 def expected(
     records: list[Record],
     documents: dict[str, dict],
-    place: Place,
-    radius: float,
+    place: Place | None,
+    radius: float = 50,
     statuses: tuple[str, ...] = OPEN,
     word: str | None = None,
     age: float | None = None,
-) -> list[tuple[str, float]]:
+    sex: str | None = None,
+    phases: tuple[str, ...] = (),
+    healthy: bool = False,
+    study_type: str | None = None,
+) -> list[tuple[str, float | None]]:
     """(nct_id, distance) in the order a person should see them, from the raw records
     (and, from each trial's site document, its plain title and last update)."""
     pattern = re.compile(rf"\b{word}s?\b", re.IGNORECASE) if word else None
@@ -59,20 +82,21 @@ def expected(
         section = record["protocolSection"]
         nct_id = section["identificationModule"]["nctId"]
         status = section["statusModule"].get("overallStatus")
-        if status not in statuses:
+        if not _filtered(section, statuses, age, sex, phases, healthy, study_type):
             continue
-        eligibility = section.get("eligibilityModule", {})
-        low, high = _years(eligibility.get("minimumAge")), _years(eligibility.get("maximumAge"))
-        if age is not None and not ((low or 0) <= age <= (999 if high is None else high)):
-            continue
-        distances = [
-            _km(place.latitude, place.longitude, x["geoPoint"]["lat"], x["geoPoint"]["lon"])
-            for x in section.get("contactsLocationsModule", {}).get("locations", [])
-            if x.get("geoPoint")
-            and (x.get("status") in statuses or (x.get("status") is None and status in statuses))
-        ]
-        if not distances or min(distances) > radius:
-            continue
+        distance = None
+        if place is not None:
+            distances = [
+                _km(place.latitude, place.longitude, x["geoPoint"]["lat"], x["geoPoint"]["lon"])
+                for x in section.get("contactsLocationsModule", {}).get("locations", [])
+                if x.get("geoPoint")
+                and (
+                    x.get("status") in statuses or (x.get("status") is None and status in statuses)
+                )
+            ]
+            if not distances or min(distances) > radius:
+                continue
+            distance = min(distances)
         tier = 0
         if pattern:
             browse = record.get("derivedSection", {}).get("conditionBrowseModule", {})
@@ -91,9 +115,9 @@ def expected(
             if not any(tiers):
                 continue
             tier = tiers.index(next(t for t in tiers if t))
-        found.append((tier, min(distances), nct_id, documents[nct_id]["history"]["last_updated"]))
+        found.append((tier, distance or 0.0, nct_id, documents[nct_id]["history"]["last_updated"]))
     # Relevance, distance, the newest change (as the trial's page says), the id.
     found.sort(key=lambda f: f[2])
     found.sort(key=lambda f: f[3], reverse=True)
     found.sort(key=lambda f: (f[0], f[1]))
-    return [(nct_id, km) for _, km, nct_id, _ in found]
+    return [(nct_id, km if place else None) for _, km, nct_id, _ in found]

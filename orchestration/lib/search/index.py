@@ -1,21 +1,27 @@
 """The search index: a SQLite file beside each site build (never published), made from
 the site state's search entries (lib/site/feed_update.py).
 
-- ``trials``: a row per trial with what the filters read (status, phases, study type,
-  sex, ages in years, healthy volunteers) and the dates results show;
+- ``trials``: a row per trial with what results show and the ages the age filter reads.
+  Its id is the trial's place in the order results take within a relevance tier and a
+  distance: the newest change first, then the NCT id (``order_key``), so that a page of
+  a search is the first rows of the full-text index in rowid order, not a sort of every
+  match;
 - ``words``: SQLite's FTS5 over the trial's titles, its conditions as listed with their
-  MeSH terms and broader terms, and its interventions (rowid: the trial's row);
-- ``sites``: each site's registry geocode and status, and its ``point``: an R*Tree of
-  the distinct geocodes (``points``; the registry's are a city's, so there are far
-  fewer than sites, and an R*Tree insert is slow), so that a search near a place reads
-  only the sites at the points in the box around it.
+  MeSH terms and broader terms, its interventions, and its ``facets``: one token for its
+  status, each phase, the sex it takes, its study type and whether it takes healthy
+  volunteers, so that the filters are a full-text query too (rowid: the trial's id);
+- ``sites``: each site's status (the trial's when it has none), place, and ``point``:
+  an R*Tree of the distinct geocodes (``points``; the registry's are a city's, so there
+  are far fewer than sites, and an R*Tree insert is slow), so that a search near a place
+  reads only the sites at the points in the box around it.
 
 A daily build copies the previous build's file and puts in only the trials its run
-remade or removed; a full build makes it from every entry.
+remade or removed; a full build makes it from every entry, and its indexes after.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -25,50 +31,51 @@ from typing import Any
 
 import orjson
 
-SCHEMA = """
+TABLES = """
 create table trials (
     id integer primary key,
     nct_id text not null unique,
     title text not null,
     path text not null,
     status text,
-    phases text not null,
     phase text,
-    study_type text,
-    sex text,
     minimum_age real,
     maximum_age real,
-    healthy_volunteers integer,
     first_seen text,
     last_updated text
 );
 create virtual table words using fts5(
-    title, conditions, interventions, tokenize = 'porter unicode61 remove_diacritics 2'
+    title, conditions, interventions, facets,
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 create table sites (
-    id integer primary key,
     trial integer not null,
     point integer,
-    latitude real,
-    longitude real,
     status text,
     city text,
     state text,
     country text
 );
-create index sites_by_trial on sites (trial);
-create index sites_by_point on sites (point);
 -- The box in the R*Tree's 32-bit floats, the geocode itself in the auxiliary columns.
 create virtual table points using rtree(
     id, min_lat, max_lat, min_lon, max_lon, +latitude real, +longitude real
 );
 """
+# Made after a full build's rows (sorting once is faster than keeping them up to date).
+# A search near a place reads the last two alone (they hold what it asks of a site).
+INDEXES = """
+create index if not exists sites_by_trial on sites (trial);
+create index if not exists sites_at_point on sites (point, status, trial);
+create index if not exists sites_in_area on sites (country, state, status, trial);
+"""
 _AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?", re.IGNORECASE)
+_NCT = re.compile(r"NCT(\d{8})")
 BATCH = 5_000  # trials put in at a time
 INSERTS = {
-    "trials": "insert into trials values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "words": "insert into words (rowid, title, conditions, interventions) values (?, ?, ?, ?)",
-    "sites": "insert into sites values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "trials": "insert into trials values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "words": "insert into words (rowid, title, conditions, interventions, facets)"
+    " values (?, ?, ?, ?, ?)",
+    "sites": "insert into sites values (?, ?, ?, ?, ?, ?)",
     "points": "insert into points values (?, ?, ?, ?, ?, ?, ?)",
 }
 _PER_YEAR = {"year": 1, "month": 12, "week": 52.1775, "day": 365.25, "hour": 8766, "minute": 525960}
@@ -80,8 +87,8 @@ def years(age: str | None) -> float | None:
     return float(found.group(1)) / _PER_YEAR[found.group(2).lower()] if found else None
 
 
-def phases(phase: str | None) -> str:
-    """A trial's phases as tokens the filter looks for: "Phase 1/Phase 2" -> " 1 2 "."""
+def phases(phase: str | None) -> list[str]:
+    """A trial's phases as the filter names them: "Phase 1/Phase 2" -> ["1", "2"]."""
     tokens = []
     for part in (phase or "").split("/"):
         part = part.strip().lower()
@@ -91,14 +98,43 @@ def phases(phase: str | None) -> str:
             tokens.append(part.removeprefix("phase ").strip())
         elif part == "not applicable":
             tokens.append("na")
-    return f" {' '.join(tokens)} "
+    return tokens
+
+
+def facet(kind: str, value: str) -> str:
+    """A filter's value as one token of the ``facets`` column ("status", "NOT_YET_RECRUITING"
+    -> "statusnotyetrecruiting"): letters and digits only, so the tokenizer keeps it whole."""
+    return re.sub(r"[^a-z0-9]", "", f"{kind}{value}".lower())
+
+
+def facets(entry: dict[str, Any]) -> str:
+    """The trial's ``facets`` tokens."""
+    tokens = [facet("phase", p) for p in phases(entry["phase"])]
+    tokens.append(facet("sex", entry["sex"] or "ALL"))
+    if entry["status"]:
+        tokens.append(facet("status", entry["status"]))
+    if entry["study_type"]:
+        tokens.append(facet("type", entry["study_type"]))
+    if entry["healthy_volunteers"]:
+        tokens.append(facet("healthy", "yes"))
+    return " ".join(tokens)
+
+
+def order_key(last_updated: str | None, nct_id: str) -> int:
+    """The trial's id: ascending, the newest change (an ISO date) first, then the NCT id."""
+    found = _NCT.fullmatch(nct_id)
+    if found is None:
+        raise ValueError(f"not an NCT id: {nct_id!r}")
+    day = int(last_updated[:10].replace("-", "")) if last_updated else 0
+    return (99_999_999 - day) * 100_000_000 + int(found.group(1))
 
 
 def create(path: Path) -> sqlite3.Connection:
-    """A new, empty index at ``path``."""
+    """A new index at ``path``, its tables empty and not yet indexed (``update`` with
+    ``fresh`` indexes them)."""
     path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
-    con.executescript(SCHEMA)
+    con.executescript(TABLES)
     return con
 
 
@@ -106,55 +142,55 @@ def update(
     con: sqlite3.Connection, entries: Iterable[str], removed: Iterable[str], fresh: bool = False
 ) -> int:
     """Put in each entry (the JSON of a trial's search entry), replacing the trial's old
-    rows (none in a ``fresh`` index), and take out the trials ``removed``; in one
-    transaction. Returns the entries."""
-    count = 0
+    rows (none in a ``fresh`` index, which is indexed after), and take out the trials
+    ``removed``; in one transaction. Returns the entries."""
+    count, cleared = 0, set()  # cleared: points whose sites were taken out
     with con:
-        for nct_id in removed:
-            _remove(con, nct_id)
-        # Rows go in a batch at a time (executemany), their ids numbered here.
-        (trial,) = con.execute("select coalesce(max(id), 0) from trials").fetchone()
-        (site,) = con.execute("select coalesce(max(id), 0) from sites").fetchone()
+        if not fresh:
+            _remove(con, list(removed), cleared)
         points = _Points(con)
         entries = iter(entries)
-        while batch := list(islice(entries, BATCH)):
+        # Rows go in a batch at a time (executemany).
+        while batch := [orjson.loads(text) for text in islice(entries, BATCH)]:
+            if not fresh:
+                _remove(con, [entry["nct_id"] for entry in batch], cleared)
             rows: dict[str, list[tuple]] = {table: [] for table in INSERTS}
-            for text in batch:
-                entry = orjson.loads(text)
-                if not fresh:
-                    _remove(con, entry["nct_id"])
-                trial += 1
-                site = _rows(entry, trial, site, points, rows)
+            for entry in batch:
+                _rows(entry, points, rows)
             for table, statement in INSERTS.items():
                 con.executemany(statement, rows[table])
             count += len(batch)
-        if not fresh:  # points no site is at any more
+        if fresh:
+            con.executescript(INDEXES)
+        else:  # points no site is at any more
             con.execute(
-                "delete from points where id not in"
-                " (select point from sites where point is not null)"
+                "delete from points where id in (select value from json_each(?))"
+                " and not exists (select 1 from sites where sites.point = points.id)",
+                [json.dumps(sorted(cleared))],
             )
     return count
 
 
-def _remove(con: sqlite3.Connection, nct_id: str) -> None:
-    found = con.execute("select id from trials where nct_id = ?", [nct_id]).fetchone()
-    if found is None:
+def _remove(con: sqlite3.Connection, nct_ids: list[str], cleared: set[int]) -> None:
+    """Take out the trials ``nct_ids`` (those in the index), adding their sites' points to
+    ``cleared``."""
+    found = con.execute(
+        "select id from trials where nct_id in (select value from json_each(?))",
+        [json.dumps(nct_ids)],
+    ).fetchall()
+    if not found:
         return
-    (trial,) = found
-    con.execute("delete from sites where trial = ?", [trial])
-    con.execute("delete from words where rowid = ?", [trial])
-    con.execute("delete from trials where id = ?", [trial])
+    ids = [json.dumps([trial for (trial,) in found])]
+    listed = "in (select value from json_each(?))"
+    deleted = con.execute(f"delete from sites where trial {listed} returning point", ids)
+    cleared.update(point for (point,) in deleted.fetchall() if point is not None)
+    con.execute(f"delete from words where rowid {listed}", ids)
+    con.execute(f"delete from trials where id {listed}", ids)
 
 
-def _rows(
-    entry: dict[str, Any],
-    trial: int,
-    site: int,
-    points: _Points,
-    rows: dict[str, list[tuple]],
-) -> int:
-    """Add ``entry``'s rows (as trial ``trial``, its sites numbered after ``site``, new
-    geocodes added to ``points``) to ``rows``; the last site's id."""
+def _rows(entry: dict[str, Any], points: _Points, rows: dict[str, list[tuple]]) -> None:
+    """Add ``entry``'s rows to ``rows`` (new geocodes added to ``points``)."""
+    trial = order_key(entry["last_updated"], entry["nct_id"])
     rows["trials"].append(
         (
             trial,
@@ -162,13 +198,9 @@ def _rows(
             entry["title"],
             entry["path"],
             entry["status"],
-            phases(entry["phase"]),
             entry["phase"],
-            entry["study_type"],
-            entry["sex"],
             years(entry["minimum_age"]),
             years(entry["maximum_age"]),
-            entry["healthy_volunteers"],
             entry["first_seen"],
             entry["last_updated"],
         )
@@ -179,16 +211,15 @@ def _rows(
             " ".join([entry["title"], entry["registry_title"] or ""]),
             " ".join(entry["conditions"] + entry["terms"] + entry["broader"]),
             " ".join(entry["interventions"]),
+            facets(entry),
         )
     )
     for latitude, longitude, status, city, state, country in entry["sites"]:
-        site += 1
         point = None
         if latitude is not None and longitude is not None:
             point = points.of(latitude, longitude, rows["points"])
-        place = (status, city, state, country)
-        rows["sites"].append((site, trial, point, latitude, longitude, *place))
-    return site
+        # A site without a status of its own counts by its trial's.
+        rows["sites"].append((trial, point, status or entry["status"], city, state, country))
 
 
 class _Points:

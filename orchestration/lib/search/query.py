@@ -9,12 +9,12 @@ status is. Distances are great-circle distances from the registry's geocodes.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
 
+from orchestration.lib.search.index import facet
 from orchestration.lib.search.places import Place
 
 PER_PAGE = 20
@@ -34,6 +34,10 @@ class Query:
     study_type: str | None = None
     radius_km: float = 50.0
     page: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.statuses:
+            raise ValueError("a search asks for at least one status")
 
 
 @dataclass(frozen=True)
@@ -75,113 +79,142 @@ def fts_terms(words: str) -> str | None:
     return " ".join(f'"{w}"' for w in found) or None
 
 
-def search(con: sqlite3.Connection, query: Query, place: Place | None = None) -> Results:
-    where, parameters = _filters(query)
-    matched = fts_terms(query.words)
-    source, relevance = "trials as t", "0"
-    if matched:
-        # Relevance: every word in the trial's conditions (as listed, their MeSH terms
-        # and broader terms) first, then in its titles, then anywhere (interventions).
-        source = (
-            "trials as t join (select rowid as id from words where words match ?) as w"
-            " on w.id = t.id"
-        )
-        relevance = (
-            "case when t.id in (select rowid from words where words match ?) then 0"
-            " when t.id in (select rowid from words where words match ?) then 1 else 2 end"
-        )
-    nearest: dict[int, tuple[float | None, str]] = {}
-    if place is not None:
-        nearest = _sites_near(con, query, place)
-        if not nearest:
-            return Results(0, query.page)
-        where.append("t.id in (select value from json_each(?))")
-        parameters.append(json.dumps(sorted(nearest)))
-    sql = (
-        f"select t.id, t.nct_id, t.title, t.path, t.status, t.phase, t.first_seen,"
-        f" t.last_updated, {relevance} from {source} where {' and '.join(where)}"
-    )
-    tiers = [f"{{conditions}} : ({matched})", f"{{title}} : ({matched})"] if matched else []
-    rows = con.execute(sql, [*tiers, *([matched] if matched else []), *parameters]).fetchall()
-    # Relevance, then distance, then the newest change (then the id, for a stable order).
-    rows.sort(key=lambda r: r[1])
-    rows.sort(key=lambda r: r[7] or "", reverse=True)
-    rows.sort(key=lambda r: (r[8], _distance(nearest, r[0])))
-    start = (query.page - 1) * PER_PAGE
-    hits = [
-        Hit(*row[1:8], *nearest.get(row[0], (None, None))) for row in rows[start : start + PER_PAGE]
-    ]
-    return Results(len(rows), query.page, hits)
-
-
-def _distance(nearest: dict[int, tuple[float | None, str]], trial: int) -> float:
-    found = nearest.get(trial)
-    return found[0] if found and found[0] is not None else 0.0
-
-
-def _filters(query: Query) -> tuple[list[str], list[object]]:
-    where, parameters = ["true"], []
-    if query.statuses:
-        where.append(f"t.status in ({', '.join('?' * len(query.statuses))})")
-        parameters += query.statuses
-    if query.age is not None:
-        where.append("coalesce(t.minimum_age, 0) <= ? and coalesce(t.maximum_age, 999) >= ?")
-        parameters += [query.age, query.age]
+def tiers(query: Query) -> list[str]:
+    """The full-text queries of the relevance tiers, best first, each excluding the ones
+    before: every word in the trial's conditions (as listed, their MeSH terms and broader
+    terms), then in its titles, then anywhere (interventions too); each with the filters
+    the ``facets`` column answers."""
+    groups = [[facet("status", s) for s in query.statuses]]
+    groups += [[facet("phase", p) for p in query.phases]]
     if query.sex:
-        where.append("coalesce(t.sex, 'ALL') in ('ALL', ?)")
-        parameters.append(query.sex)
-    if query.phases:
-        where.append("(" + " or ".join("instr(t.phases, ?)" for _ in query.phases) + ")")
-        parameters += [f" {p} " for p in query.phases]
+        groups.append([facet("sex", "ALL"), facet("sex", query.sex)])
     if query.healthy_volunteers:
-        where.append("t.healthy_volunteers = 1")
+        groups.append([facet("healthy", "yes")])
     if query.study_type:
-        where.append("t.study_type = ?")
-        parameters.append(query.study_type)
-    return where, parameters
+        groups.append([facet("type", query.study_type)])
+    filters = " AND ".join(
+        "{facets} : (" + " OR ".join(f'"{token}"' for token in group) + ")"
+        for group in groups
+        if group
+    )
+    matched = fts_terms(query.words)
+    if matched is None:
+        return [filters]
+    conditions, title = f"{{conditions}} : ({matched})", f"{{title}} : ({matched})"
+    anywhere = f"{{title conditions interventions}} : ({matched})"
+    return [
+        f"({conditions}) AND {filters}",
+        f"(({title}) NOT ({conditions})) AND {filters}",
+        f"((({anywhere}) NOT ({conditions})) NOT ({title})) AND {filters}",
+    ]
 
 
-def _counted(query: Query) -> tuple[str, list[object]]:
-    """Which sites count: their own status asked for, or none and their trial's is."""
-    marks = ", ".join("?" * len(query.statuses)) or "null"
-    sql = f"(s.status in ({marks}) or (s.status is null and t.status in ({marks})))"
-    return sql, [*query.statuses, *query.statuses]
+def search(con: sqlite3.Connection, query: Query, place: Place | None = None) -> Results:
+    """A page of the trials the query finds, and how many it finds.
+
+    Each tier is counted, and the page read, in SQL: without a place, in the order of
+    the full-text index's rowids (the trials' ids, newest change first); near a place,
+    from the trials with a counted site there (``near``), nearest first."""
+    age, parameters = "", []
+    if query.age is not None:
+        age = " and coalesce(t.minimum_age, 0) <= ? and coalesce(t.maximum_age, 999) >= ?"
+        parameters = [query.age, query.age]
+    if place is None:
+        source, order = "words as w", "w.rowid"
+    else:
+        _near(con, query, place)
+        source, order = "near as n join words as w on w.rowid = n.trial", "n.km, n.trial"
+    if age:
+        source += " join trials as t on t.id = w.rowid"
+    start, ids, total = (query.page - 1) * PER_PAGE, [], 0
+    for tier in tiers(query):
+        where = f"where w.words match ?{age}"
+        counted = con.execute(f"select count(*) from {source} {where}", [tier, *parameters])
+        (found,) = counted.fetchone()
+        if start < total + found and len(ids) < PER_PAGE:
+            offset = max(0, start - total)
+            ids += [
+                trial
+                for (trial,) in con.execute(
+                    f"select w.rowid from {source} {where} order by {order} limit ? offset ?",
+                    [tier, *parameters, PER_PAGE - len(ids), offset],
+                )
+            ]
+        total += found
+    return Results(total, query.page, [_hit(con, trial, query, place) for trial in ids])
 
 
-def _sites_near(
-    con: sqlite3.Connection, query: Query, place: Place
-) -> dict[int, tuple[float | None, str]]:
-    """Each trial with a counted site at the place: the nearest such site's distance and
-    where it is (no distance for a country or a state)."""
-    counted, parameters = _counted(query)
-    columns = "s.trial, s.latitude, s.longitude, s.city, s.state, s.country"
+def _hit(con: sqlite3.Connection, trial: int, query: Query, place: Place | None) -> Hit:
+    row = con.execute(
+        "select nct_id, title, path, status, phase, first_seen, last_updated from trials"
+        " where id = ?",
+        [trial],
+    ).fetchone()
+    if place is None:
+        return Hit(*row)
+    marks = ", ".join("?" * len(query.statuses))
+    if place.is_point:  # the nearest counted site
+        sql = (
+            "select n.km, s.city, s.state, s.country from sites as s"
+            " join near_points as n on n.point = s.point"
+            f" where s.trial = ? and s.status in ({marks}) order by n.km limit 1"
+        )
+        found = con.execute(sql, [trial, *query.statuses]).fetchone()
+    else:  # a counted site in the country or state
+        area, values = _area(place)
+        sql = (
+            "select null, city, state, country from sites"
+            f" where trial = ? and {area} and status in ({marks}) order by rowid limit 1"
+        )
+        found = con.execute(sql, [trial, *values, *query.statuses]).fetchone()
+    return Hit(*row, found[0], _where(found[1:]))
+
+
+def _area(place: Place) -> tuple[str, list[str]]:
+    if place.kind == "state":
+        return "country = ? and state = ?", [place.country, place.state]
+    return "country = ?", [place.country]
+
+
+def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
+    """Fill the temporary table ``near``: each trial with a counted site at the place
+    (a site counts when its status, or its trial's when it has none, is one asked for),
+    with the nearest such site's distance (none for a country or a state).
+    ``near_points`` keeps each point within the radius, with its distance."""
+    con.executescript(
+        "create temp table if not exists near (trial integer primary key, km real);"
+        "create temp table if not exists near_points (point integer primary key, km real);"
+        "delete from near; delete from near_points;"
+    )
+    marks = ", ".join("?" * len(query.statuses))
     if not place.is_point:
-        area = "s.country = ?" + (" and s.state = ?" if place.kind == "state" else "")
-        rows = con.execute(
-            f"select {columns} from sites as s join trials as t on t.id = s.trial"
-            f" where {area} and {counted}",
-            [place.country, *([place.state] if place.kind == "state" else []), *parameters],
-        ).fetchall()
-        return {r[0]: (None, _where(r[3:])) for r in sorted(rows, key=lambda r: r[0])}
+        area, values = _area(place)
+        con.execute(
+            "insert into near select distinct trial, null from sites"
+            f" where {area} and status in ({marks})",
+            [*values, *query.statuses],
+        )
+        return
     assert place.latitude is not None and place.longitude is not None
     lat, lon, radius = place.latitude, place.longitude, query.radius_km
     dlat = math.degrees(radius / EARTH_KM)
     dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
     box = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
-    rows = con.execute(
-        f"select {columns} from points as b join sites as s on s.point = b.id"
-        " join trials as t on t.id = s.trial"
-        " where b.max_lat >= ? and b.min_lat <= ? and b.max_lon >= ? and b.min_lon <= ?"
-        f" and {counted}",
-        [box[0], box[1], box[2], box[3], *parameters],
+    found = con.execute(
+        "select id, latitude, longitude from points"
+        " where max_lat >= ? and min_lat <= ? and max_lon >= ? and min_lon <= ?",
+        box,
     ).fetchall()
-    nearest: dict[int, tuple[float | None, str]] = {}
-    for trial, site_lat, site_lon, *where in rows:
-        km = distance_km(lat, lon, site_lat, site_lon)
-        if km <= radius and (trial not in nearest or km < (nearest[trial][0] or 0.0)):
-            nearest[trial] = (km, _where(where))
-    return nearest
+    within = [(point, distance_km(lat, lon, a, b)) for point, a, b in found]
+    con.executemany(
+        "insert into near_points values (?, ?)", [(p, km) for p, km in within if km <= radius]
+    )
+    con.execute(
+        "insert into near select s.trial, min(n.km) from near_points as n"
+        f" join sites as s on s.point = n.point where s.status in ({marks}) group by s.trial",
+        query.statuses,
+    )
 
 
-def _where(parts: list[str | None] | tuple[str | None, ...]) -> str:
+def _where(parts: tuple[str | None, ...]) -> str:
     return ", ".join(p for p in parts if p)

@@ -35,7 +35,9 @@ def documents(sample_warehouse: Settings) -> dict[str, dict]:
     return {d["nct_id"]: d for d in feed_documents(sample_warehouse.site, "trials")}
 
 
-def everything(con: sqlite3.Connection, query: Query, place: Place) -> list[tuple[str, float]]:
+def everything(
+    con: sqlite3.Connection, query: Query, place: Place | None
+) -> list[tuple[str, float | None]]:
     """Every hit of a search, page after page."""
     hits, page = [], 1
     while True:
@@ -47,10 +49,10 @@ def everything(con: sqlite3.Connection, query: Query, place: Place) -> list[tupl
         page += 1
 
 
-def _same(found: list[tuple[str, float]], wanted: list[tuple[str, float]]) -> None:
+def _same(found: list[tuple[str, float | None]], wanted: list[tuple[str, float | None]]) -> None:
     assert [n for n, _ in found] == [n for n, _ in wanted]
     for (_, km), (_, want) in zip(found, wanted, strict=True):
-        assert km == pytest.approx(want, abs=1e-6)
+        assert km == (None if want is None else pytest.approx(want, abs=1e-6))
 
 
 def test_a_condition_near_a_city_finds_the_recruiting_trials_nearest_first(
@@ -84,6 +86,35 @@ def test_radius_status_and_age_change_the_results_as_the_records_say(
     assert len({tuple(s) for s in seen}) == len(seen) and all(seen[1:])
 
 
+EVERY_STATUS = ("RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED")
+# Searches without a place: words in each relevance tier, and every filter.
+WITHOUT_A_PLACE = [
+    {"word": "cancer", "statuses": EVERY_STATUS},
+    {"word": "surgery", "statuses": ("COMPLETED",)},
+    {"word": "vaccine", "statuses": EVERY_STATUS, "age": 30},
+    {"sex": "FEMALE", "phases": ("2", "3")},
+    {"sex": "MALE", "statuses": EVERY_STATUS, "phases": ("early1", "1")},
+    {"healthy": True, "statuses": ("COMPLETED", "RECRUITING")},
+    {"study_type": "OBSERVATIONAL", "age": 70},
+    {"phases": ("na",), "statuses": ("COMPLETED",), "study_type": "INTERVENTIONAL"},
+]
+
+
+@pytest.mark.parametrize("reading", WITHOUT_A_PLACE, ids=lambda r: ",".join(r))
+def test_words_and_filters_find_what_the_records_say(
+    index: sqlite3.Connection,
+    sample_records: list[Record],
+    documents: dict[str, dict],
+    reading: dict,
+) -> None:
+    wanted = expected(sample_records, documents, None, **reading)
+    assert wanted, "the sample has trials for each of these searches"
+    asked = {k: v for k, v in reading.items() if k not in ("word", "healthy")}
+    query = Query(words=reading.get("word", ""), healthy_volunteers=reading.get("healthy", False))
+    found = everything(index, Query(**{**query.__dict__, **asked}), None)
+    _same(found, wanted)
+
+
 def test_the_incremental_index_equals_one_made_whole(
     dated_history: tuple[dict, Settings], tmp_path: Path
 ) -> None:
@@ -96,15 +127,16 @@ def test_the_incremental_index_equals_one_made_whole(
     (tmp_path / "trials.parquet").symlink_to(state.trials)
     made = build_index(whole, None, None)
     assert made.full and made.trials == len(state.ids())
-    # Row ids differ between the two; what each row holds must not.
-    trial = "select nct_id, title, path, status, phases, phase, study_type, sex, minimum_age,"
-    trial += " maximum_age, healthy_volunteers, first_seen, last_updated from trials"
+    # A trial's id is its order (newest change, NCT id): the same in both. Sites' and
+    # points' ids may differ; what each row holds must not.
     tables = {
-        "trials": trial,
-        "words": "select t.nct_id, w.title, w.conditions, w.interventions from words as w"
-        " join trials as t on t.id = w.rowid",
-        "sites": "select t.nct_id, s.latitude, s.longitude, s.status, s.city, s.state,"
-        " s.country from sites as s join trials as t on t.id = s.trial",
+        "trials": "select id, nct_id, title, path, status, phase, minimum_age, maximum_age,"
+        " first_seen, last_updated from trials",
+        "words": "select t.nct_id, w.title, w.conditions, w.interventions, w.facets"
+        " from words as w join trials as t on t.id = w.rowid",
+        "sites": "select t.nct_id, p.latitude, p.longitude, s.status, s.city, s.state,"
+        " s.country from sites as s join trials as t on t.id = s.trial"
+        " left join points as p on p.id = s.point",
         "points": "select t.nct_id, p.min_lat, p.max_lat, p.min_lon, p.max_lon, p.latitude,"
         " p.longitude from points as p join sites as s on s.point = p.id"
         " join trials as t on t.id = s.trial",
