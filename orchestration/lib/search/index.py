@@ -1,16 +1,19 @@
 """The search index: a SQLite file beside each site build (never published), made from
 the site state's search entries (lib/site/feed_update.py).
 
-- ``trials``: a row per trial with what results show and the ages the age filter reads.
-  Its id is the trial's place in the order results take within a relevance tier and a
-  distance: the newest change first, then the NCT id (``order_key``), so that a page of
-  a search is the first rows of the full-text index in rowid order, not a sort of every
-  match;
+- ``trials``: a row per trial with what results show. Its id is the trial's place in
+  the order results take within a relevance tier and a distance: the newest change
+  first, then the NCT id (``order_key``), so that a page of a search is the first rows
+  of the full-text index in rowid order, not a sort of every match;
+- ``filters``: the ages the age filter reads and the trial's ``facets`` (below), narrow
+  rows read one by one for the trials near a place;
 - ``words``: SQLite's FTS5 over the trial's titles, its conditions as listed with their
   MeSH terms and broader terms, its interventions, and its ``facets``: one token for its
   status, each phase, the sex it takes, its study type and whether it takes healthy
   volunteers, so that the filters are a full-text query too (rowid: the trial's id);
-- ``sites``: each site's status (the trial's when it has none), place, and ``point``:
+- ``sites``: each site's status (the trial's when it has none), its trial's status (so
+  that a search near a place with no other filter needs no full-text query), its place,
+  and ``point``:
   an R*Tree of the distinct geocodes (``points``; the registry's are a city's, so there
   are far fewer than sites, and an R*Tree insert is slow), so that a search near a place
   reads only the sites at the points in the box around it.
@@ -25,6 +28,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -39,19 +43,25 @@ create table trials (
     path text not null,
     status text,
     phase text,
-    minimum_age real,
-    maximum_age real,
     first_seen text,
     last_updated text
 );
+create table filters (
+    id integer primary key,
+    minimum_age real,
+    maximum_age real,
+    facets text not null
+);
+-- Which column a word is in, not where in it: every query is of single words.
 create virtual table words using fts5(
     title, conditions, interventions, facets,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2', detail = column
 );
 create table sites (
     trial integer not null,
     point integer,
     status text,
+    trial_status text,
     city text,
     state text,
     country text
@@ -65,30 +75,33 @@ create virtual table points using rtree(
 # A search near a place reads the last two alone (they hold what it asks of a site).
 INDEXES = """
 create index if not exists sites_by_trial on sites (trial);
-create index if not exists sites_at_point on sites (point, status, trial);
-create index if not exists sites_in_area on sites (country, state, status, trial);
+create index if not exists sites_at_point on sites (point, status, trial_status, trial);
+create index if not exists sites_in_area on sites (country, state, status, trial_status, trial);
 """
 _AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?", re.IGNORECASE)
 _NCT = re.compile(r"NCT(\d{8})")
 BATCH = 5_000  # trials put in at a time
 INSERTS = {
-    "trials": "insert into trials values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "trials": "insert into trials values (?, ?, ?, ?, ?, ?, ?, ?)",
+    "filters": "insert into filters values (?, ?, ?, ?)",
     "words": "insert into words (rowid, title, conditions, interventions, facets)"
     " values (?, ?, ?, ?, ?)",
-    "sites": "insert into sites values (?, ?, ?, ?, ?, ?)",
+    "sites": "insert into sites values (?, ?, ?, ?, ?, ?, ?)",
     "points": "insert into points values (?, ?, ?, ?, ?, ?, ?)",
 }
 _PER_YEAR = {"year": 1, "month": 12, "week": 52.1775, "day": 365.25, "hour": 8766, "minute": 525960}
 
 
+@cache  # a few hundred distinct ages, read for every trial
 def years(age: str | None) -> float | None:
     """The registry's age ("18 Years", "6 Months") in years; None when absent or unread."""
     found = _AGE.search(age or "")
     return float(found.group(1)) / _PER_YEAR[found.group(2).lower()] if found else None
 
 
-def phases(phase: str | None) -> list[str]:
-    """A trial's phases as the filter names them: "Phase 1/Phase 2" -> ["1", "2"]."""
+@cache
+def phases(phase: str | None) -> tuple[str, ...]:
+    """A trial's phases as the filter names them: "Phase 1/Phase 2" -> ("1", "2")."""
     tokens = []
     for part in (phase or "").split("/"):
         part = part.strip().lower()
@@ -98,9 +111,10 @@ def phases(phase: str | None) -> list[str]:
             tokens.append(part.removeprefix("phase ").strip())
         elif part == "not applicable":
             tokens.append("na")
-    return tokens
+    return tuple(tokens)
 
 
+@cache
 def facet(kind: str, value: str) -> str:
     """A filter's value as one token of the ``facets`` column ("status", "NOT_YET_RECRUITING"
     -> "statusnotyetrecruiting"): letters and digits only, so the tokenizer keeps it whole."""
@@ -185,12 +199,13 @@ def _remove(con: sqlite3.Connection, nct_ids: list[str], cleared: set[int]) -> N
     deleted = con.execute(f"delete from sites where trial {listed} returning point", ids)
     cleared.update(point for (point,) in deleted.fetchall() if point is not None)
     con.execute(f"delete from words where rowid {listed}", ids)
+    con.execute(f"delete from filters where id {listed}", ids)
     con.execute(f"delete from trials where id {listed}", ids)
 
 
 def _rows(entry: dict[str, Any], points: _Points, rows: dict[str, list[tuple]]) -> None:
     """Add ``entry``'s rows to ``rows`` (new geocodes added to ``points``)."""
-    trial = order_key(entry["last_updated"], entry["nct_id"])
+    trial, tokens = order_key(entry["last_updated"], entry["nct_id"]), facets(entry)
     rows["trials"].append(
         (
             trial,
@@ -199,19 +214,19 @@ def _rows(entry: dict[str, Any], points: _Points, rows: dict[str, list[tuple]]) 
             entry["path"],
             entry["status"],
             entry["phase"],
-            years(entry["minimum_age"]),
-            years(entry["maximum_age"]),
             entry["first_seen"],
             entry["last_updated"],
         )
     )
+    ages = (years(entry["minimum_age"]), years(entry["maximum_age"]))
+    rows["filters"].append((trial, *ages, tokens))
     rows["words"].append(
         (
             trial,
             " ".join([entry["title"], entry["registry_title"] or ""]),
             " ".join(entry["conditions"] + entry["terms"] + entry["broader"]),
             " ".join(entry["interventions"]),
-            facets(entry),
+            tokens,
         )
     )
     for latitude, longitude, status, city, state, country in entry["sites"]:
@@ -219,7 +234,8 @@ def _rows(entry: dict[str, Any], points: _Points, rows: dict[str, list[tuple]]) 
         if latitude is not None and longitude is not None:
             point = points.of(latitude, longitude, rows["points"])
         # A site without a status of its own counts by its trial's.
-        rows["sites"].append((trial, point, status or entry["status"], city, state, country))
+        counted = status or entry["status"]
+        rows["sites"].append((trial, point, counted, entry["status"], city, state, country))
 
 
 class _Points:

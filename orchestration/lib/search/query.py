@@ -20,7 +20,9 @@ from orchestration.lib.search.places import Place
 PER_PAGE = 20
 OPEN = ("RECRUITING", "NOT_YET_RECRUITING")
 EARTH_KM = 6371.0088
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits: each one token of the index's tokenizer, so no quoted word is a
+# phrase (the index keeps no positions).
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -79,69 +81,82 @@ def fts_terms(words: str) -> str | None:
     return " ".join(f'"{w}"' for w in found) or None
 
 
-def tiers(query: Query) -> list[str]:
-    """The full-text queries of the relevance tiers, best first, each excluding the ones
-    before: every word in the trial's conditions (as listed, their MeSH terms and broader
-    terms), then in its titles, then anywhere (interventions too); each with the filters
-    the ``facets`` column answers."""
-    groups = [[facet("status", s) for s in query.statuses]]
-    groups += [[facet("phase", p) for p in query.phases]]
+def filters(query: Query, near: bool = False) -> list[list[str]]:
+    """The ``facets`` tokens the search asks for: a trial has one of each list. The
+    trial's status is left out ``near`` a place (the sites there are read with it)."""
+    groups = [] if near else [[facet("status", s) for s in query.statuses]]
+    groups.append([facet("phase", p) for p in query.phases])
     if query.sex:
         groups.append([facet("sex", "ALL"), facet("sex", query.sex)])
     if query.healthy_volunteers:
         groups.append([facet("healthy", "yes")])
     if query.study_type:
         groups.append([facet("type", query.study_type)])
-    filters = " AND ".join(
-        "{facets} : (" + " OR ".join(f'"{token}"' for token in group) + ")"
-        for group in groups
-        if group
-    )
-    matched = fts_terms(query.words)
+    return [group for group in groups if group]
+
+
+def tiers(words: str, facets: list[list[str]]) -> list[str | None]:
+    """The full-text queries of the relevance tiers, best first, each excluding the ones
+    before: every word in the trial's conditions (as listed, their MeSH terms and broader
+    terms), then in its titles, then anywhere (interventions too); each with ``facets``.
+    None: no full-text query (every trial)."""
+    wanted = ["{facets} : (" + " OR ".join(f'"{t}"' for t in group) + ")" for group in facets]
+    matched = fts_terms(words)
     if matched is None:
-        return [filters]
+        return [" AND ".join(wanted) or None]
     conditions, title = f"{{conditions}} : ({matched})", f"{{title}} : ({matched})"
     anywhere = f"{{title conditions interventions}} : ({matched})"
-    return [
-        f"({conditions}) AND {filters}",
-        f"(({title}) NOT ({conditions})) AND {filters}",
-        f"((({anywhere}) NOT ({conditions})) NOT ({title})) AND {filters}",
+    found = [
+        f"({conditions})",
+        f"(({title}) NOT ({conditions}))",
+        f"((({anywhere}) NOT ({conditions})) NOT ({title}))",
     ]
+    return [" AND ".join([tier, *wanted]) for tier in found]
 
 
 def search(con: sqlite3.Connection, query: Query, place: Place | None = None) -> Results:
     """A page of the trials the query finds, and how many it finds.
 
-    Each tier is counted, and the page read, in SQL: without a place, in the order of
-    the full-text index's rowids (the trials' ids, newest change first); near a place,
-    from the trials with a counted site there (``near``), nearest first."""
-    age, parameters = "", []
-    if query.age is not None:
-        age = " and coalesce(t.minimum_age, 0) <= ? and coalesce(t.maximum_age, 999) >= ?"
-        parameters = [query.age, query.age]
+    Each tier is counted, and the page read, in SQL. Without a place, the full-text
+    index answers words and filters alike, in the order of its rowids (the trials' ids,
+    newest change first). Near a place, the trials with a counted site there (``near``)
+    are read nearest first: the other filters from each of those trials' own row, once
+    (they are fewer than a filter's every match), the words from the full-text index."""
     if place is None:
-        source, order = "words as w", "w.rowid"
+        source, trial, order = "words as w", "w.rowid", "w.rowid"
+        levels = tiers(query.words, filters(query))
+        where, parameters = _row_filters(query, [])
+        joins = " join filters as t on t.id = w.rowid" if parameters else ""
     else:
         _near(con, query, place)
-        source, order = "near as n join words as w on w.rowid = n.trial", "n.km, n.trial"
-    if age:
-        source += " join trials as t on t.id = w.rowid"
+        source, trial, order = "near as n", "n.trial", "n.km, n.trial"
+        levels, where, parameters = tiers(query.words, []), "true", []
+        joins = " join words as w on w.rowid = n.trial" if levels != [None] else ""
     start, ids, total = (query.page - 1) * PER_PAGE, [], 0
-    for tier in tiers(query):
-        where = f"where w.words match ?{age}"
-        counted = con.execute(f"select count(*) from {source} {where}", [tier, *parameters])
-        (found,) = counted.fetchone()
+    for tier in levels:
+        matching, asked = (" and w.words match ?", [tier]) if tier is not None else ("", [])
+        sql = f"from {source}{joins} where {where}{matching}"
+        (found,) = con.execute(f"select count(*) {sql}", parameters + asked).fetchone()
         if start < total + found and len(ids) < PER_PAGE:
             offset = max(0, start - total)
-            ids += [
-                trial
-                for (trial,) in con.execute(
-                    f"select w.rowid from {source} {where} order by {order} limit ? offset ?",
-                    [tier, *parameters, PER_PAGE - len(ids), offset],
-                )
-            ]
+            page = f"select {trial} {sql} order by {order} limit ? offset ?"
+            chosen = con.execute(page, [*parameters, *asked, PER_PAGE - len(ids), offset])
+            ids += [t for (t,) in chosen]
         total += found
-    return Results(total, query.page, [_hit(con, trial, query, place) for trial in ids])
+    return Results(total, query.page, [_hit(con, t, query, place) for t in ids])
+
+
+def _row_filters(query: Query, facets: list[list[str]]) -> tuple[str, list[object]]:
+    """The filters read from a trial's row of ``filters`` (``t``): the person's age, and
+    ``facets``."""
+    where, parameters = ["true"], []
+    for group in facets:
+        where.append("(" + " or ".join("instr(' ' || t.facets || ' ', ?)" for _ in group) + ")")
+        parameters += [f" {token} " for token in group]
+    if query.age is not None:
+        where.append("coalesce(t.minimum_age, 0) <= ? and coalesce(t.maximum_age, 999) >= ?")
+        parameters += [query.age, query.age]
+    return " and ".join(where), parameters
 
 
 def _hit(con: sqlite3.Connection, trial: int, query: Query, place: Place | None) -> Hit:
@@ -177,8 +192,9 @@ def _area(place: Place) -> tuple[str, list[str]]:
 
 
 def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
-    """Fill the temporary table ``near``: each trial with a counted site at the place
-    (a site counts when its status, or its trial's when it has none, is one asked for),
+    """Fill the temporary table ``near``: each trial of a status asked for with a counted
+    site at the place (a site counts when its status, or its trial's when it has none,
+    is one asked for),
     with the nearest such site's distance (none for a country or a state).
     ``near_points`` keeps each point within the radius, with its distance."""
     con.executescript(
@@ -191,9 +207,10 @@ def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
         area, values = _area(place)
         con.execute(
             "insert into near select distinct trial, null from sites"
-            f" where {area} and status in ({marks})",
-            [*values, *query.statuses],
+            f" where {area} and status in ({marks}) and trial_status in ({marks})",
+            [*values, *query.statuses, *query.statuses],
         )
+        _keep_filtered(con, query)
         return
     assert place.latitude is not None and place.longitude is not None
     lat, lon, radius = place.latitude, place.longitude, query.radius_km
@@ -209,11 +226,27 @@ def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
     con.executemany(
         "insert into near_points values (?, ?)", [(p, km) for p, km in within if km <= radius]
     )
+    # The points drive (cross join: SQLite keeps that order): read in the trials' order
+    # instead, to save grouping them, every site would be read.
     con.execute(
         "insert into near select s.trial, min(n.km) from near_points as n"
-        f" join sites as s on s.point = n.point where s.status in ({marks}) group by s.trial",
-        query.statuses,
+        f" cross join sites as s on s.point = n.point where s.status in ({marks})"
+        f" and s.trial_status in ({marks}) group by s.trial",
+        [*query.statuses, *query.statuses],
     )
+    _keep_filtered(con, query)
+
+
+def _keep_filtered(con: sqlite3.Connection, query: Query) -> None:
+    """Take out of ``near`` the trials the other filters leave out, reading each trial's
+    row once (the words, if any, are asked of the full-text index after)."""
+    where, parameters = _row_filters(query, filters(query, near=True))
+    if parameters:
+        con.execute(
+            "delete from near where trial not in (select n.trial from near as n"
+            f" cross join filters as t on t.id = n.trial where {where})",
+            parameters,
+        )
 
 
 def _where(parts: tuple[str | None, ...]) -> str:

@@ -130,8 +130,10 @@ def test_the_incremental_index_equals_one_made_whole(
     # A trial's id is its order (newest change, NCT id): the same in both. Sites' and
     # points' ids may differ; what each row holds must not.
     tables = {
-        "trials": "select id, nct_id, title, path, status, phase, minimum_age, maximum_age,"
-        " first_seen, last_updated from trials",
+        "trials": "select t.id, nct_id, title, path, status, phase, first_seen, last_updated,"
+        " f.minimum_age, f.maximum_age, f.facets from trials as t join filters as f using (id)",
+        "filters without a trial": "select count(*) from filters"
+        " where id not in (select id from trials)",
         "words": "select t.nct_id, w.title, w.conditions, w.interventions, w.facets"
         " from words as w join trials as t on t.id = w.rowid",
         "sites": "select t.nct_id, p.latitude, p.longitude, s.status, s.city, s.state,"
