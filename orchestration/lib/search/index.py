@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -66,6 +66,16 @@ create table sites (
     state text,
     country text
 );
+-- Each trial once per status pair in each country (state '') and each state it has a
+-- site in: a search in a country or a state reads its trials there, no site twice.
+create table areas (
+    country text not null,
+    state text not null,
+    status text not null,
+    trial_status text not null,
+    trial integer not null,
+    primary key (country, state, status, trial_status, trial)
+) without rowid;
 -- The box in the R*Tree's 32-bit floats, the geocode itself in the auxiliary columns.
 create virtual table points using rtree(
     id, min_lat, max_lat, min_lon, max_lon, +latitude real, +longitude real
@@ -76,7 +86,6 @@ create virtual table points using rtree(
 INDEXES = """
 create index if not exists sites_by_trial on sites (trial);
 create index if not exists sites_at_point on sites (point, status, trial_status, trial);
-create index if not exists sites_in_area on sites (country, state, status, trial_status, trial);
 """
 _AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?", re.IGNORECASE)
 _NCT = re.compile(r"NCT(\d{8})")
@@ -88,6 +97,7 @@ INSERTS = {
     " values (?, ?, ?, ?, ?)",
     "sites": "insert into sites values (?, ?, ?, ?, ?, ?, ?)",
     "points": "insert into points values (?, ?, ?, ?, ?, ?, ?)",
+    "areas": "insert or ignore into areas values (?, ?, ?, ?, ?)",
 }
 _PER_YEAR = {"year": 1, "month": 12, "week": 52.1775, "day": 365.25, "hour": 8766, "minute": 525960}
 
@@ -163,19 +173,21 @@ def update(
         if not fresh:
             _remove(con, list(removed), cleared)
         points = _Points(con)
-        entries = iter(entries)
+        inserts = dict(INSERTS)
+        if fresh:  # areas' rows are put in at the end, in their key's order
+            con.execute("create temp table areas_pending as select * from areas where false")
+            inserts["areas"] = "insert into areas_pending values (?, ?, ?, ?, ?)"
         # Rows go in a batch at a time (executemany).
-        while batch := [orjson.loads(text) for text in islice(entries, BATCH)]:
+        for nct_ids, rows in _batches(entries, points):
             if not fresh:
-                _remove(con, [entry["nct_id"] for entry in batch], cleared)
-            rows: dict[str, list[tuple]] = {table: [] for table in INSERTS}
-            for entry in batch:
-                _rows(entry, points, rows)
-            for table, statement in INSERTS.items():
+                _remove(con, nct_ids, cleared)
+            for table, statement in inserts.items():
                 con.executemany(statement, rows[table])
-            count += len(batch)
+            count += len(nct_ids)
         if fresh:
             con.executescript(INDEXES)
+            con.execute("insert into areas select * from areas_pending order by 1, 2, 3, 4, 5")
+            con.execute("drop table areas_pending")
         else:  # points no site is at any more
             con.execute(
                 "delete from points where id in (select value from json_each(?))"
@@ -183,6 +195,18 @@ def update(
                 [json.dumps(sorted(cleared))],
             )
     return count
+
+
+def _batches(
+    entries: Iterable[str], points: _Points
+) -> Iterator[tuple[list[str], dict[str, list[tuple]]]]:
+    """The entries a batch at a time: their NCT ids, and their rows by table."""
+    entries = iter(entries)
+    while batch := [orjson.loads(text) for text in islice(entries, BATCH)]:
+        rows: dict[str, list[tuple]] = {table: [] for table in INSERTS}
+        for entry in batch:
+            _rows(entry, points, rows)
+        yield [entry["nct_id"] for entry in batch], rows
 
 
 def _remove(con: sqlite3.Connection, nct_ids: list[str], cleared: set[int]) -> None:
@@ -196,6 +220,14 @@ def _remove(con: sqlite3.Connection, nct_ids: list[str], cleared: set[int]) -> N
         return
     ids = [json.dumps([trial for (trial,) in found])]
     listed = "in (select value from json_each(?))"
+    # The trials' areas, by their keys: what their sites say (areas has no index by trial).
+    con.execute(
+        "delete from areas where (country, state, status, trial_status, trial) in"
+        " (select country, region.value, status, trial_status, trial"
+        " from sites, json_each(json_array('', coalesce(state, ''))) as region"
+        f" where trial {listed})",
+        ids,
+    )
     deleted = con.execute(f"delete from sites where trial {listed} returning point", ids)
     cleared.update(point for (point,) in deleted.fetchall() if point is not None)
     con.execute(f"delete from words where rowid {listed}", ids)
@@ -229,6 +261,7 @@ def _rows(entry: dict[str, Any], points: _Points, rows: dict[str, list[tuple]]) 
             tokens,
         )
     )
+    areas: set[tuple[str, str, str]] = set()
     for latitude, longitude, status, city, state, country in entry["sites"]:
         point = None
         if latitude is not None and longitude is not None:
@@ -236,6 +269,9 @@ def _rows(entry: dict[str, Any], points: _Points, rows: dict[str, list[tuple]]) 
         # A site without a status of its own counts by its trial's.
         counted = status or entry["status"]
         rows["sites"].append((trial, point, counted, entry["status"], city, state, country))
+        if country and counted and entry["status"]:
+            areas.update((country, region, counted) for region in ("", state or ""))
+    rows["areas"] += [(*area, entry["status"], trial) for area in sorted(areas)]
 
 
 class _Points:

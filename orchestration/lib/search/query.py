@@ -176,19 +176,18 @@ def _hit(con: sqlite3.Connection, trial: int, query: Query, place: Place | None)
         )
         found = con.execute(sql, [trial, *query.statuses]).fetchone()
     else:  # a counted site in the country or state
-        area, values = _area(place)
+        country, state = _area(place)
         sql = (
-            "select null, city, state, country from sites"
-            f" where trial = ? and {area} and status in ({marks}) order by rowid limit 1"
+            "select null, city, state, country from sites where trial = ? and country = ?"
+            f" and ? in ('', state) and status in ({marks}) order by rowid limit 1"
         )
-        found = con.execute(sql, [trial, *values, *query.statuses]).fetchone()
+        found = con.execute(sql, [trial, country, state, *query.statuses]).fetchone()
     return Hit(*row, found[0], _where(found[1:]))
 
 
-def _area(place: Place) -> tuple[str, list[str]]:
-    if place.kind == "state":
-        return "country = ? and state = ?", [place.country, place.state]
-    return "country = ?", [place.country]
+def _area(place: Place) -> tuple[str, str]:
+    """The country and the state named ('' for a whole country), as ``areas`` keys them."""
+    return place.country, (place.state or "") if place.kind == "state" else ""
 
 
 def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
@@ -204,11 +203,10 @@ def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
     )
     marks = ", ".join("?" * len(query.statuses))
     if not place.is_point:
-        area, values = _area(place)
         con.execute(
-            "insert into near select distinct trial, null from sites"
-            f" where {area} and status in ({marks}) and trial_status in ({marks})",
-            [*values, *query.statuses, *query.statuses],
+            "insert or ignore into near select trial, null from areas where country = ?"
+            f" and state = ? and status in ({marks}) and trial_status in ({marks})",
+            [*_area(place), *query.statuses, *query.statuses],
         )
         _keep_filtered(con, query)
         return

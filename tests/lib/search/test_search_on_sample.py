@@ -142,6 +142,8 @@ def test_the_incremental_index_equals_one_made_whole(
         "points": "select t.nct_id, p.min_lat, p.max_lat, p.min_lon, p.max_lon, p.latitude,"
         " p.longitude from points as p join sites as s on s.point = p.id"
         " join trials as t on t.id = s.trial",
+        "areas": "select a.country, a.state, a.status, a.trial_status, t.nct_id"
+        " from areas as a join trials as t on t.id = a.trial",
         "every point has a site": "select count(*) from points"
         " where id not in (select point from sites where point is not null)",
     }
