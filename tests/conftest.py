@@ -26,23 +26,6 @@ def sample_records() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-# The longest files that need none of the shared builds, run first: under xdist, a worker
-# left with one of them at the end of the run would run it while the other waits.
-LONGEST_FIRST = (
-    "tests/deploy/test_team_setup.py",
-    "tests/defs/ingest/test_registry_pipeline.py",
-    "tests/web/test_signup_end_to_end.py",
-    "tests/defs/warehouse/test_bad_input.py",
-    "tests/defs/test_hostile_input.py",
-    "tests/test_cli.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {path: place for place, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _shared_builds_first(request: pytest.FixtureRequest) -> None:
     """Under xdist, each worker starts by making a different one of the two longest shared
