@@ -13,10 +13,11 @@ the site state's search entries (lib/site/feed_update.py).
   volunteers, so that the filters are a full-text query too (rowid: the trial's id);
 - ``sites``: each site's status (the trial's when it has none), its trial's status (so
   that a search near a place with no other filter needs no full-text query), its place,
-  and ``point``:
-  an R*Tree of the distinct geocodes (``points``; the registry's are a city's, so there
-  are far fewer than sites, and an R*Tree insert is slow), so that a search near a place
-  reads only the sites at the points in the box around it.
+  and ``point``: an R*Tree of the distinct geocodes (``points``; the registry's are a
+  city's, so there are far fewer than sites, and an R*Tree insert is slow), so that a
+  search near a place reads only the sites at the points in the box around it;
+- ``areas``: each trial once per status pair in each country and US state it has a site
+  in, for a search in a country or a state.
 
 A daily build copies the previous build's file and puts in only the trials its run
 remade or removed; a full build makes it from every entry, and its indexes after.
@@ -82,7 +83,7 @@ create virtual table points using rtree(
 );
 """
 # Made after a full build's rows (sorting once is faster than keeping them up to date).
-# A search near a place reads the last two alone (they hold what it asks of a site).
+# A search near a point reads sites_at_point alone (it holds what it asks of a site).
 INDEXES = """
 create index if not exists sites_by_trial on sites (trial);
 create index if not exists sites_at_point on sites (point, status, trial_status, trial);
@@ -185,7 +186,9 @@ def update(
                 con.executemany(statement, rows[table])
             count += len(nct_ids)
         if fresh:
-            con.executescript(INDEXES)
+            # One by one: executescript would commit the transaction first.
+            for statement in filter(str.strip, INDEXES.split(";")):
+                con.execute(statement)
             con.execute("insert into areas select * from areas_pending order by 1, 2, 3, 4, 5")
             con.execute("drop table areas_pending")
         else:  # points no site is at any more

@@ -193,9 +193,9 @@ def _area(place: Place) -> tuple[str, str]:
 def _near(con: sqlite3.Connection, query: Query, place: Place) -> None:
     """Fill the temporary table ``near``: each trial of a status asked for with a counted
     site at the place (a site counts when its status, or its trial's when it has none,
-    is one asked for),
-    with the nearest such site's distance (none for a country or a state).
-    ``near_points`` keeps each point within the radius, with its distance."""
+    is one asked for), with the nearest such site's distance (none for a country or a
+    state), less the trials the other filters leave out. ``near_points`` keeps each point
+    within the radius, with its distance."""
     con.executescript(
         "create temp table if not exists near (trial integer primary key, km real);"
         "create temp table if not exists near_points (point integer primary key, km real);"
