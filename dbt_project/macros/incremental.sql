@@ -1,8 +1,9 @@
 {#- How a daily build does the day's work (docs/architecture.md, "What a daily run touches").
 
-    Dagster passes the load batches not yet built as the var `batches` (a set: a pull
-    interrupted and resumed can finish after later loads); without it, or with
-    --full-refresh, every succeeded batch is built. Each run then:
+    Dagster lists the load batches not yet built in the build file's table
+    build_state.run_batches (a set: a pull interrupted and resumed can finish after
+    later loads); without it, or with --full-refresh, every succeeded batch is built.
+    Each run then:
     - parses only those batches' new versions (stg_ctgov__study_modules) and appends
       them to the staging and per-version models (delete+insert by version, so a
       batch built twice is still there once);
@@ -10,17 +11,23 @@
       (int_touched_trials), and the sites and conditions any version of those trials
       lists, and merges them by key with the `touched` strategy below. -#}
 
-{#- The batches this run builds, as a list for `in`. -#}
-{% macro run_batches() -%}
-    {%- set batches = var('batches', none) -%}
+{#- The table listing the batches of a daily build, or none when building every batch
+    (when dbt runs by hand, on --full-refresh, and while parsing). -#}
+{% macro daily_batches() -%}
     {%- set full_refresh = flags.FULL_REFRESH if flags is defined else false -%}
-    {%- if batches is none or full_refresh -%}
+    {%- if not execute or full_refresh -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(adapter.get_relation(database=target.database, schema='build_state', identifier='run_batches')) -}}
+{%- endmacro %}
+
+{#- The batches this run builds, as a subquery for `in`. -#}
+{% macro run_batches() -%}
+    {%- set listed = daily_batches() -%}
+    {%- if listed is none -%}
         (select batch_id from {{ source('ctgov', 'load_batches') }} where status = 'succeeded')
-    {%- elif batches | length == 0 -%}
-        (select null::varchar where false)
     {%- else -%}
-        {#- quoted as SQL literals: the ids come from the landing, or a person's --vars -#}
-        ({% for batch in batches %}'{{ batch | string | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+        (select batch_id from {{ listed }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -87,7 +94,7 @@
     keys it recomputed; `delete+insert` by version, the versions it landed; by batch,
     the batches it built. Every such source is built before the model. -#}
 {% macro daily_test_scope(model) -%}
-    {%- if not execute or var('batches', none) is none or flags.FULL_REFRESH -%}
+    {%- if daily_batches() is none -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')

@@ -62,7 +62,8 @@ def warehouse_models(
     plan = warehouse.plan_build(config.full_refresh)
     context.log.info(plan.describe())
     with warehouse.dbt_environment():
-        invocation = dbt.cli(["build", *plan.dbt_args()], context=context)
+        target = warehouse.start_build(plan)
+        invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target)
     yield from invocation.stream()
     if not context.is_subset:
         # Only a build of every model has built those loads; a partial one is redone.

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from orchestration.defs.settings_resource import SettingsResource, setting
 from orchestration.lib.common.lake import Lake
@@ -58,6 +59,12 @@ class WarehouseResource(SettingsResource):
         return build_state.plan_build(
             current.landing, current.build_warehouse, project, full_refresh
         )
+
+    def start_build(self, plan: BuildPlan) -> Path:
+        """List the plan's batches for dbt; return where dbt keeps this build's artifacts."""
+        current = self.settings()
+        build_state.start_build(current.build_warehouse, plan)
+        return current.dbt_target
 
     def record_build(self, run_id: str, plan: BuildPlan) -> None:
         current = self.settings()

@@ -344,6 +344,12 @@ class Settings(BaseModel):
         return self.build_dir / "warehouse.duckdb"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's artifacts and logs for this data folder: its parse of the project is kept
+        here, so the next run parses only what changed (the profile names this folder)."""
+        return self.build_dir / "dbt"
+
+    @property
     def cache(self) -> Path:
         """Answers worth keeping between runs (the language-model writer's)."""
         return self.data_dir / "cache"

@@ -5,6 +5,9 @@ succeeded load batches the build has not built yet, as a set (a pull interrupted
 resumed can finish after later loads), and recomputes only the trials they touched.
 The build file records, in schema ``build_state`` (never published):
 
+- ``run_batches``: the batches the build under way builds (absent on a full rebuild and
+  between builds). dbt reads them from here rather than from ``--vars``, which would
+  change dbt's parse on every run and cost it a whole parse of the project;
 - ``builds``: one row per complete build, with the batches it built, whether it rebuilt
   whole, the dbt project's fingerprint, and whether it has been published;
 - ``unpublished``: the keys (``nct_id``, ``site_id``, ``mesh_id``) the builds not yet
@@ -72,9 +75,7 @@ class BuildPlan:
     def dbt_args(self) -> list[str]:
         if self.full_refresh:
             return ["--full-refresh"]
-        # dbt reads the list as YAML; the ids are validated, so JSON quoting is enough.
-        quoted = ", ".join(f'"{batch}"' for batch in self.batches)
-        return ["--vars", f"{{batches: [{quoted}]}}", "--exclude", " ".join(WEEKLY_TESTS)]
+        return ["--exclude", " ".join(WEEKLY_TESTS)]
 
     def describe(self) -> str:
         if self.full_refresh:
@@ -137,6 +138,18 @@ def plan_build(landing: Path, build: Path, project: str, full_refresh: bool) -> 
     return BuildPlan(False, "new loads", pending)
 
 
+def start_build(build: Path, plan: BuildPlan) -> None:
+    """Before dbt runs: list the batches an incremental build builds (``run_batches``)."""
+    with duckdb.connect(str(build)) as con:
+        con.execute(f"create schema if not exists {SCHEMA}")
+        con.execute(f"drop table if exists {SCHEMA}.run_batches")
+        if not plan.full_refresh:
+            con.execute(f"create table {SCHEMA}.run_batches (batch_id varchar not null)")
+            con.executemany(
+                f"insert into {SCHEMA}.run_batches values (?)", [[b] for b in plan.batches]
+            )
+
+
 def record_build(build: Path, run_id: str, plan: BuildPlan, project: str, landing: Path) -> None:
     """After a complete build: the batches it built, and the keys it left to publish."""
     batches = sorted(succeeded_batches(landing)) if plan.full_refresh else list(plan.batches)
@@ -158,6 +171,8 @@ def record_build(build: Path, run_id: str, plan: BuildPlan, project: str, landin
             " values (?, ?, ?, ?)",
             [run_id, plan.full_refresh, project, batches],
         )
+        # Built: a dbt run by hand from here on builds every batch, as without Dagster.
+        con.execute(f"drop table if exists {SCHEMA}.run_batches")
         con.execute("commit")
         con.execute("checkpoint")
 

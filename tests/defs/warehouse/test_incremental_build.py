@@ -12,7 +12,7 @@ import duckdb
 
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, Settings
 from orchestration.lib.ingest.landing import land_dump
-from orchestration.lib.warehouse.build_state import SCHEMA
+from orchestration.lib.warehouse.build_state import SCHEMA, BuildPlan, start_build
 from orchestration.testing.change_patterns import write_jsonl
 from tests.support.dated_dumps import DAYS, current, overall_status
 from tests.support.pipeline import WAREHOUSE, data_copy, data_dir, query, run_everything
@@ -97,9 +97,14 @@ def test_a_build_killed_between_the_trend_ledgers_and_marts_is_made_good_by_the_
         )[0]
         # The build dies after the ledgers: they hold the change, the marts have not
         # counted it, and the batch is not recorded as built.
+        start_build(copied.build_warehouse, BuildPlan(False, "new loads", (batch,)))
         command = [DBT, "run", "--quiet", "--profiles-dir", ".", "--target-path"]
-        command += [str(tmp_path / "target"), "--vars", f'{{batches: ["{batch}"]}}']
-        command += ["--select", "+int_recruiting_events", "+int_trial_years"]
+        command += [
+            str(tmp_path / "target"),
+            "--select",
+            "+int_recruiting_events",
+            "+int_trial_years",
+        ]
         subprocess.run(command, cwd=DBT_PROJECT_DIR, env=copied.dbt_env(), check=True)
         ledger = "select distinct ledger from intermediate.int_recruiting_events"
         assert {"new", "retired"} <= {state for (state,) in query(copied.build_warehouse, ledger)}

@@ -44,9 +44,16 @@ def test_loads_are_a_set_not_a_maximum(tmp_path: Path) -> None:
     landing_with(landing, {"a": "succeeded", "b": "succeeded", "c": "succeeded", "d": "failed"})
     second = plan_build(landing, build, "p1", full_refresh=False)
     assert second == BuildPlan(False, "new loads", ("b", "c"))
-    assert second.dbt_args()[:2] == ["--vars", '{batches: ["b", "c"]}']
+    build_state.start_build(build, second)
+    listed = "select batch_id from build_state.run_batches order by 1"
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert con.execute(listed).fetchall() == [("b",), ("c",)]
     touched(build, ["NCT00000001"])
     record_build(build, "run-2", second, "p1", landing)
+    with duckdb.connect(str(build), read_only=True) as con:
+        # Built: dbt run by hand builds every batch again.
+        tables = "select table_name from duckdb_tables() where schema_name = 'build_state'"
+        assert "run_batches" not in {name for (name,) in con.execute(tables).fetchall()}
     assert plan_build(landing, build, "p1", full_refresh=False).batches == ()
     with duckdb.connect(str(build), read_only=True) as con:
         # The full build was published: only the keys built since need comparing.
