@@ -17,6 +17,14 @@
         'references_module': '$.protocolSection.referencesModule',
         'condition_browse_module': '$.derivedSection.conditionBrowseModule',
         'intervention_browse_module': '$.derivedSection.interventionBrowseModule',
+        'oversight_module': '$.protocolSection.oversightModule',
+        'ipd_sharing_module': '$.protocolSection.ipdSharingStatementModule',
+        'large_document_module': '$.documentSection.largeDocumentModule',
+        'participant_flow_module': '$.resultsSection.participantFlowModule',
+        'baseline_module': '$.resultsSection.baselineCharacteristicsModule',
+        'outcome_measures_module': '$.resultsSection.outcomeMeasuresModule',
+        'adverse_events_module': '$.resultsSection.adverseEventsModule',
+        'more_info_module': '$.resultsSection.moreInfoModule',
     }) }}
 {%- endmacro %}
 
@@ -40,6 +48,13 @@
         listed.ordinal::integer as ordinal,
         listed.item
     from ({{ ctgov_module(column) }}) as source,
-        unnest(json_extract(source.module, '{{ path }}'))
-        with ordinality as listed (item, ordinal)
+        {{ json_items('source.module', path, 'listed') }}
+{%- endmacro %}
+
+{#- The items of a JSON list inside a staged item, for a lateral join in a from clause:
+    ``from parents, {{ json_items('parents.item', '$.children[*]', 'children') }}``
+    gives children.item and children.ordinal (1-based) per parent; a parent with no
+    such list gives no row. -#}
+{% macro json_items(json, path, alias) -%}
+    unnest(json_extract({{ json }}, '{{ path }}')) with ordinality as {{ alias }} (item, ordinal)
 {%- endmacro %}

@@ -121,3 +121,13 @@
     {%- endif -%}
     {{- return(none) -}}
 {%- endmacro %}
+
+{#- The keys (nct_id, content_hash) of the current version of each trial this run
+    recomputes: a mart keeps a per-version staging model's rows with
+    `semi join {{ current_version_keys() }} using (nct_id, content_hash)`. -#}
+{% macro current_version_keys() -%}
+    (
+        select nct_id, content_hash from {{ ref('int_current_versions') }}
+        where {{ only_touched('nct_id') }}
+    )
+{%- endmacro %}

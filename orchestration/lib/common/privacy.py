@@ -323,22 +323,30 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-STORED_DETAILS = """
-    select phone from main.contacts where phone is not null
-    union
-    select email from main.contacts where email is not null
-"""
-CHANGED_DETAILS = """
-    select phone from table_changes('contacts', $start, $end) where phone is not null
-    union
-    select email from table_changes('contacts', $start, $end) where email is not null
-"""
+# The tables that store contact details: the trials' and sites' contacts, and the
+# results' points of contact.
+DETAIL_TABLES = ("contacts", "trial_result_contacts")
+STORED_DETAILS = " union ".join(
+    f"select {column} from main.{table} where {column} is not null"
+    for table in DETAIL_TABLES
+    for column in ("phone", "email")
+)
+CHANGED_DETAILS = " union ".join(
+    f"select {column} from table_changes('{table}', $start, $end) where {column} is not null"
+    for table in DETAIL_TABLES
+    for column in ("phone", "email")
+)
 PEOPLE = """
     with named as (
         select nct_id, list(distinct name) as names from (
             select nct_id, name from main.contacts
             union all
             select nct_id, name from main.trial_officials
+            union all
+            select nct_id, contact_name from main.trial_result_contacts
+            union all
+            select nct_id, unnest([investigator_name, old_name_title])
+            from main.trial_responsible_parties
         )
         where name is not null and nct_id between $first and $last
         group by nct_id
@@ -372,8 +380,8 @@ def changed_details(con: duckdb.DuckDBPyConnection, start: int, end: int) -> Scr
 
 
 def people(con: duckdb.DuckDBPyConnection, first: str, last: str) -> dict[str, tuple[str, ...]]:
-    """The person names of each trial's contacts and officials, for trials ``first`` to
-    ``last``."""
+    """The person names of each trial's contacts, officials, results' contacts and
+    responsible parties, for trials ``first`` to ``last``."""
     rows = con.execute(PEOPLE, {"first": first, "last": last}).fetchall()
     return {
         nct_id: tuple(person_names(names, organisations or ()))

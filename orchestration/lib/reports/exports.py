@@ -3,7 +3,7 @@
 ``public/`` is what may be published: every mart but the analysts-only ones, each text
 column through the privacy scrubber (contact details, and the names of each trial's
 contact persons and officials, masked). ``analysts/`` holds the marts that are personal
-data or raw input (``contacts``, ``trial_officials``, ``quarantine``), as the warehouse
+data or raw input (``ANALYSTS_ONLY``), as the warehouse
 has them, for analysts alone.
 """
 
@@ -41,12 +41,27 @@ WORDS = "memory.main.person_words"
 FLAG = "_may_change_"
 # Where a trial's contact persons and officials, and what tells them from organisations,
 # are stored.
-PEOPLE_TABLES = ("contacts", "trial_officials", "sponsors", "trial_sites")
+PEOPLE_TABLES = (
+    "contacts",
+    "trial_officials",
+    "trial_result_contacts",
+    "trial_responsible_parties",
+    "sponsors",
+    "trial_sites",
+)
 COLUMNS = """
     select column_name, data_type from duckdb_columns()
     where database_name = 'lake' and schema_name = 'main' and table_name = ?
 """
-ANALYSTS_ONLY = frozenset({"contacts", "trial_officials", "quarantine"})
+ANALYSTS_ONLY = frozenset(
+    {
+        "contacts",
+        "trial_officials",
+        "trial_result_contacts",
+        "trial_responsible_parties",
+        "quarantine",
+    }
+)
 BATCH_ROWS = 50_000
 
 

@@ -97,7 +97,8 @@ CHANGES = """
     order by nct_id, changed_on desc, category, field, item_key
 """
 # Every table a trial's document reads, by nct_id (with the people the scrubber masks:
-# contacts and officials, told from sponsors and sites); ``conditions`` is read by MeSH
+# contacts, officials, results' contacts and responsible parties, told from sponsors
+# and sites); ``conditions`` is read by MeSH
 # id, for its terms.
 READS_BY_TRIAL = (
     "trials",
@@ -109,6 +110,8 @@ READS_BY_TRIAL = (
     "trial_sites",
     "contacts",
     "trial_officials",
+    "trial_result_contacts",
+    "trial_responsible_parties",
     "trial_changes",
     "sponsors",
 )

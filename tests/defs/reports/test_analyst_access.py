@@ -27,6 +27,8 @@ def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: S
     assert {p.stem for p in (exports / "analysts").glob("*.parquet")} == {
         "contacts",
         "trial_officials",
+        "trial_result_contacts",
+        "trial_responsible_parties",
         "quarantine",
     }
     for table in tables:
@@ -41,16 +43,21 @@ def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: S
 
 def test_public_exports_carry_no_contact_detail(sample_warehouse: Settings) -> None:
     exports = sample_warehouse.data_dir / "exports"
-    details = {
-        value.lower()
-        for (value,) in query(
-            sample_warehouse,
-            "select phone from main.contacts"
-            " where length(regexp_replace(phone, '\\D', '', 'g')) >= 7"
-            " union select email from main.contacts where email is not null",
-        )
+    # The contact details of trials and sites, and of the results' points of contact.
+    by_table = {
+        table: {
+            value.lower()
+            for (value,) in query(
+                sample_warehouse,
+                f"select phone from main.{table}"
+                " where length(regexp_replace(phone, '\\D', '', 'g')) >= 7"
+                f" union select email from main.{table} where email is not null",
+            )
+        }
+        for table in ("contacts", "trial_result_contacts")
     }
-    assert len(details) > 100
+    assert len(by_table["contacts"]) > 100 and len(by_table["trial_result_contacts"]) > 50
+    details = set().union(*by_table.values())
     masked = 0
     for path in (exports / "public").glob("*.parquet"):
         frame = pl.read_parquet(path)

@@ -1,0 +1,16 @@
+-- Who answers for each trial's registration: the sponsor, or an investigator named
+-- here.
+with responsible_parties as (
+    select * from {{ ref('stg_ctgov__responsible_parties') }}
+)
+
+select
+    nct_id,
+    responsible_party_type,
+    investigator_name,
+    investigator_title,
+    investigator_affiliation,
+    old_name_title,
+    old_organization
+from responsible_parties
+semi join {{ current_version_keys() }} using (nct_id, content_hash)

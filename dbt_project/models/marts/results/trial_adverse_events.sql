@@ -1,0 +1,22 @@
+-- Each serious and other adverse event term, with how many in each group it affected,
+-- how often, and of how many at risk (current version).
+with adverse_events as (
+    select * from {{ ref('stg_ctgov__adverse_events') }}
+)
+
+select
+    nct_id,
+    event_type,
+    event_ordinal,
+    ordinal,
+    term,
+    organ_system,
+    vocabulary,
+    assessment_type,
+    notes,
+    group_code,
+    events,
+    subjects_affected,
+    subjects_at_risk
+from adverse_events
+semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -1,0 +1,16 @@
+-- How many participants (or other units) each outcome measure analyzed per group
+-- (current version).
+with outcome_counts as (
+    select * from {{ ref('stg_ctgov__outcome_counts') }}
+)
+
+select
+    nct_id,
+    outcome_ordinal,
+    denom_ordinal,
+    units,
+    ordinal,
+    group_code,
+    count
+from outcome_counts
+semi join {{ current_version_keys() }} using (nct_id, content_hash)
