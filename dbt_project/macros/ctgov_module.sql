@@ -20,6 +20,8 @@
         'oversight_module': '$.protocolSection.oversightModule',
         'ipd_sharing_module': '$.protocolSection.ipdSharingStatementModule',
         'large_document_module': '$.documentSection.largeDocumentModule',
+        'removed_countries': '$.derivedSection.miscInfoModule.removedCountries',
+        'annotation_module': '$.annotationSection.annotationModule',
         'participant_flow_module': '$.resultsSection.participantFlowModule',
         'baseline_module': '$.resultsSection.baselineCharacteristicsModule',
         'outcome_measures_module': '$.resultsSection.outcomeMeasuresModule',

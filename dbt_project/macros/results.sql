@@ -11,6 +11,7 @@
         {{ measures }}.ordinal as measure_ordinal,
         classes.ordinal::integer as class_ordinal,
         classes.item ->> 'title' as class_title,
+        classes.item -> '$.denoms[0]' as class_denom,
         categories.ordinal::integer as category_ordinal,
         categories.item ->> 'title' as category_title,
         cells.ordinal::integer as ordinal,

@@ -37,14 +37,15 @@ TOUCHED = {
     "mesh_id": "intermediate.int_touched_conditions",
 }
 BATCH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# The unit tests test the project, not the data: CI runs them (tests/defs/warehouse/
+# test_dbt_unit_tests.py), no pipeline build does, as dbt advises for production.
+PROJECT_TESTS = ("resource_type:unit_test",)
 # Tests a daily build leaves to the full rebuilds (weekly, and whenever the project
-# changes): the unit tests test the project, not the day's data; enum findings are
-# recorded at landing too (load_issues); relationships and value lists read whole
-# tables, as do the tests tagged ``weekly``. Primary keys, which catch a merge gone
-# wrong, and the other singular tests stay.
+# changes): enum findings are recorded at landing too (load_issues); relationships and
+# value lists read whole tables, as do the tests tagged ``weekly``. Primary keys, which
+# catch a merge gone wrong, and the other singular tests stay.
 WEEKLY_TESTS = (
     "tag:weekly",
-    "resource_type:unit_test",
     "test_name:accepted_enum",
     "test_name:accepted_values",
     "test_name:relationships",
@@ -74,8 +75,8 @@ class BuildPlan:
 
     def dbt_args(self) -> list[str]:
         if self.full_refresh:
-            return ["--full-refresh"]
-        return ["--exclude", " ".join(WEEKLY_TESTS)]
+            return ["--full-refresh", "--exclude", " ".join(PROJECT_TESTS)]
+        return ["--exclude", " ".join(PROJECT_TESTS + WEEKLY_TESTS)]
 
     def describe(self) -> str:
         if self.full_refresh:

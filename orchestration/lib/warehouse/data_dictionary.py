@@ -8,6 +8,7 @@ descriptions come from the models' YAML. Regenerate after changing a mart:
 
 from __future__ import annotations
 
+import csv
 import json
 from typing import Any
 
@@ -16,6 +17,8 @@ from orchestration.lib.warehouse.publish import RUNS, RUNS_COLUMNS, RUNS_DESCRIP
 
 DICTIONARY = REPO_ROOT / "docs" / "data-dictionary.md"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+# AACT's tables the `aact` schema does not have, each with its reason (a dbt seed).
+ABSENT = DBT_PROJECT_DIR / "seeds" / "aact_absent.csv"
 
 
 def marts(manifest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,7 +61,33 @@ def render(manifest: dict[str, Any]) -> str:
     lines += ["", "## lake", "", f"### `{RUNS}`", "", RUNS_DESCRIPTION, ""]
     lines += ["| column | type | description |", "| --- | --- | --- |"]
     lines += [f"| `{name}` | {kind} | {text} |" for name, kind, text in RUNS_COLUMNS]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _aact(manifest)) + "\n"
+
+
+def _aact(manifest: dict[str, Any]) -> list[str]:
+    """The `aact` schema: its views, and AACT's tables it does not have, with why."""
+    views = sorted(
+        (n["alias"], " ".join(n["description"].split()))
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["fqn"][1:2] == ["aact"]
+    )
+    with ABSENT.open(newline="") as handle:
+        absent = sorted((row["table_name"], row["reason"]) for row in csv.DictReader(handle))
+    lines = [
+        "",
+        "## aact",
+        "",
+        "Views with AACT's table and column names over the tables above, for AACT's users'",
+        "queries (docs/coming-from-aact.md).",
+        "",
+        "| view | what it holds |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `aact.{name}` | {text} |" for name, text in views]
+    lines += ["", "AACT's tables the schema does not have:", ""]
+    lines += ["| AACT table | why not |", "| --- | --- |"]
+    lines += [f"| `{name}` | {reason} |" for name, reason in absent]
+    return lines
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ compared.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ from orchestration.lib.common.lake import NAME, Lake, sql_literal
 from orchestration.lib.warehouse.build_state import SCHEMA, TOUCHED, mark_published, publish_whole
 
 RUNS = "runs"  # in schema main: one row per published snapshot
+# The schema whose views are published, over the lake's tables (AACT's names: models/aact).
+VIEWS = "aact"
 # Its columns: name, type, and what the data dictionary says of each.
 RUNS_COLUMNS = [
     ("snapshot_id", "bigint", "the snapshot this run published: `AT (VERSION => snapshot_id)`"),
@@ -110,6 +113,7 @@ def publish(
         for schema, table in set(_tables(con, NAME)) - set(tables) - {("main", RUNS)}:
             con.execute(f'drop table {NAME}."{schema}"."{table}"')
         _copy_macros(con)
+        _copy_views(con)
         _record_run(con, published, run_id, new_batches)
         con.execute(
             f"call {NAME}.set_commit_message('trialwatch', ?, extra_info => ?)",
@@ -199,6 +203,32 @@ def _copy_macros(con: duckdb.DuckDBPyConnection) -> None:
                     f'create or replace macro {NAME}."{schema}"."{function}"'
                     f"({', '.join(parameters)}) as table {body}"
                 )
+
+
+def _views(con: duckdb.DuckDBPyConnection, database: str) -> dict[tuple[str, str], str]:
+    """Each view of ``database``'s published schema of views by (schema, name): its query."""
+    rows = con.execute(
+        "select schema_name, view_name, sql from duckdb_views()"
+        " where database_name = ? and schema_name = ?",
+        [database, VIEWS],
+    ).fetchall()
+    # DuckDB keeps a view as "CREATE VIEW schema.name AS <query>;"
+    return {
+        (schema, view): re.sub(r"(?is)^create view .+? as ", "", sql, count=1).rstrip(";")
+        for schema, view, sql in rows
+    }
+
+
+def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The build's views, recreated in the lake when they changed. Their queries name
+    tables without a database, so in the lake they read the lake's tables."""
+    found, built = _views(con, NAME), _views(con, "build")
+    for schema, view in set(found) - set(built):
+        con.execute(f'drop view {NAME}."{schema}"."{view}"')
+    for (schema, view), query in built.items():
+        if found.get((schema, view)) != query:
+            con.execute(f'create schema if not exists {NAME}."{schema}"')
+            con.execute(f'create or replace view {NAME}."{schema}"."{view}" as {query}')
 
 
 def _new_batches(con: duckdb.DuckDBPyConnection) -> dict:

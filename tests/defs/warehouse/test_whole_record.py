@@ -259,6 +259,52 @@ NESTED: dict[str, tuple[str, Callable[[dict], Iterator[tuple]]]] = {
             ("title", "organization", "phone", "email"),
         ),
     ),
+    "trial_outcomes": (
+        "outcome_type, ordinal, measure, time_frame",
+        lambda study: (
+            (kind, o, outcome.get("measure"), outcome.get("timeFrame"))
+            for kind in ("primary", "secondary", "other")
+            for o, outcome in enumerate(
+                study["protocolSection"].get("outcomesModule", {}).get(f"{kind}Outcomes", []),
+                start=1,
+            )
+        ),
+    ),
+    "trial_removed_countries": (
+        "ordinal, country",
+        lambda study: enumerate(
+            study["derivedSection"].get("miscInfoModule", {}).get("removedCountries", []), start=1
+        ),
+    ),
+    "trial_unposted_events": (
+        "ordinal, event_type, event_date::varchar, date_unknown",
+        lambda study: (
+            (o, e.get("type"), e.get("date"), e.get("dateUnknown"))
+            for o, e in enumerate(
+                study.get("annotationSection", {})
+                .get("annotationModule", {})
+                .get("unpostedAnnotation", {})
+                .get("unpostedEvents", []),
+                start=1,
+            )
+        ),
+    ),
+    "trial_details": (
+        "org_study_id, first_submitted_date::varchar, start_as_given, observational_model,"
+        " who_masked, sampling_method, detailed_description",
+        lambda study: [
+            (
+                p["identificationModule"].get("orgStudyIdInfo", {}).get("id"),
+                p["statusModule"].get("studyFirstSubmitDate"),
+                p["statusModule"].get("startDateStruct", {}).get("date"),
+                p["designModule"].get("designInfo", {}).get("observationalModel"),
+                p["designModule"].get("designInfo", {}).get("maskingInfo", {}).get("whoMasked", []),
+                p["eligibilityModule"].get("samplingMethod"),
+                p["descriptionModule"].get("detailedDescription"),
+            )
+            for p in [study["protocolSection"]]
+        ],
+    ),
     "trial_oversight": (
         "has_dmc, is_fda_regulated_drug, plan_to_share_ipd, ipd_info_types",
         lambda study: (

@@ -84,7 +84,8 @@ def test_a_build_is_rebuilt_whole_when_it_cannot_be_trusted(
         assert build_state.publish_whole(con, "build") is True
     landing_with(landing, landing_batches)
     assert plan_build(landing, build, project, full_refresh=False) == BuildPlan(True, reason)
-    assert plan_build(landing, build, "p1", full_refresh=True).dbt_args() == ["--full-refresh"]
+    whole = plan_build(landing, build, "p1", full_refresh=True).dbt_args()
+    assert whole == ["--full-refresh", "--exclude", "resource_type:unit_test"]
 
 
 def test_a_malformed_batch_id_never_reaches_dbt(tmp_path: Path) -> None:

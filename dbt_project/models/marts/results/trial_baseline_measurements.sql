@@ -28,6 +28,8 @@ select
     lower_limit_num,
     upper_limit,
     upper_limit_num,
-    comment
+    comment,
+    number_analyzed,
+    number_analyzed_units
 from baseline_measurements
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

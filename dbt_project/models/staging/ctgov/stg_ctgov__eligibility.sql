@@ -13,7 +13,11 @@ fields as (
         module ->> 'maximumAge' as maximum_age,
         (module ->> 'healthyVolunteers')::boolean as healthy_volunteers,
         coalesce(module ->> '$.stdAges[*]', []::varchar[]) as std_ages,
-        module ->> 'eligibilityCriteria' as eligibility_criteria
+        module ->> 'eligibilityCriteria' as eligibility_criteria,
+        (module ->> 'genderBased')::boolean as gender_based,
+        module ->> 'genderDescription' as gender_description,
+        module ->> 'studyPopulation' as study_population,
+        module ->> 'samplingMethod' as sampling_method
     from source
 )
 
@@ -27,5 +31,9 @@ select
     {{ age_in_years('maximum_age') }} as maximum_age_years,
     healthy_volunteers,
     std_ages,
-    eligibility_criteria
+    eligibility_criteria,
+    gender_based,
+    gender_description,
+    study_population,
+    sampling_method
 from fields

@@ -11,5 +11,8 @@ select
     module ->> 'acronym' as acronym,
     module ->> '$.orgStudyIdInfo.id' as org_study_id,
     module ->> '$.organization.fullName' as organization_name,
-    module ->> '$.organization.class' as organization_class
+    module ->> '$.organization.class' as organization_class,
+    module ->> '$.orgStudyIdInfo.type' as org_study_id_type,
+    module ->> '$.orgStudyIdInfo.link' as org_study_id_link,
+    coalesce(module ->> '$.nctIdAliases[*]', []::varchar[]) as nct_id_aliases
 from source

@@ -1,5 +1,5 @@
--- protocolSection.outcomesModule: the primary and secondary outcomes of each study
--- version, in the registry's order.
+-- protocolSection.outcomesModule: the primary, secondary and other pre-specified
+-- outcomes of each study version, in the registry's order.
 with source as (
     {{ ctgov_module('outcomes_module') }}
 ),
@@ -17,6 +17,13 @@ outcome_lists as (
         content_hash,
         'secondary' as outcome_type,
         module -> 'secondaryOutcomes' as outcome_list
+    from source
+    union all
+    select
+        nct_id,
+        content_hash,
+        'other' as outcome_type,
+        module -> 'otherOutcomes' as outcome_list
     from source
 )
 

@@ -22,7 +22,22 @@ fields as (
         module ->> '$.studyFirstPostDateStruct.date' as first_posted_text,
         module ->> 'lastUpdateSubmitDate' as last_update_submitted_text,
         module ->> '$.lastUpdatePostDateStruct.date' as last_update_posted_text,
-        module ->> '$.resultsFirstPostDateStruct.date' as results_first_posted_text
+        module ->> '$.resultsFirstPostDateStruct.date' as results_first_posted_text,
+        module ->> 'studyFirstSubmitQcDate' as first_submitted_qc_text,
+        module ->> '$.studyFirstPostDateStruct.type' as first_posted_date_type,
+        module ->> '$.lastUpdatePostDateStruct.type' as last_update_posted_date_type,
+        module ->> 'resultsFirstSubmitDate' as results_first_submitted_text,
+        module ->> 'resultsFirstSubmitQcDate' as results_first_submitted_qc_text,
+        module ->> '$.resultsFirstPostDateStruct.type' as results_first_posted_date_type,
+        module ->> 'dispFirstSubmitDate' as disposition_first_submitted_text,
+        module ->> 'dispFirstSubmitQcDate' as disposition_first_submitted_qc_text,
+        module ->> '$.dispFirstPostDateStruct.date' as disposition_first_posted_text,
+        module ->> '$.dispFirstPostDateStruct.type' as disposition_first_posted_date_type,
+        (module ->> 'resultsWaived')::boolean as results_waived,
+        (module ->> 'delayedPosting')::boolean as delayed_posting,
+        (module ->> '$.expandedAccessInfo.hasExpandedAccess')::boolean as has_expanded_access,
+        module ->> '$.expandedAccessInfo.nctId' as expanded_access_nct_id,
+        module ->> '$.expandedAccessInfo.statusForNctId' as expanded_access_status
     from source
 )
 
@@ -47,5 +62,24 @@ select
     try_cast(first_posted_text as date) as first_posted_date,
     try_cast(last_update_submitted_text as date) as last_update_submitted_date,
     try_cast(last_update_posted_text as date) as last_update_posted_date,
-    try_cast(results_first_posted_text as date) as results_first_posted_date
+    try_cast(results_first_posted_text as date) as results_first_posted_date,
+    -- the partial dates as the registry wrote them (AACT's *_month_year)
+    status_verified_text as status_verified_as_given,
+    start_text as start_as_given,
+    completion_text as completion_as_given,
+    try_cast(first_submitted_qc_text as date) as first_submitted_qc_date,
+    first_posted_date_type,
+    last_update_posted_date_type,
+    try_cast(results_first_submitted_text as date) as results_first_submitted_date,
+    try_cast(results_first_submitted_qc_text as date) as results_first_submitted_qc_date,
+    results_first_posted_date_type,
+    try_cast(disposition_first_submitted_text as date) as disposition_first_submitted_date,
+    try_cast(disposition_first_submitted_qc_text as date) as disposition_first_submitted_qc_date,
+    try_cast(disposition_first_posted_text as date) as disposition_first_posted_date,
+    disposition_first_posted_date_type,
+    results_waived,
+    delayed_posting,
+    has_expanded_access,
+    expanded_access_nct_id,
+    expanded_access_status
 from fields

@@ -1,0 +1,11 @@
+-- Each country a trial no longer lists a site in (current version).
+with removed_countries as (
+    select * from {{ ref('stg_ctgov__removed_countries') }}
+)
+
+select
+    nct_id,
+    ordinal,
+    country
+from removed_countries
+semi join {{ current_version_keys() }} using (nct_id, content_hash)
