@@ -4,12 +4,6 @@ with available_ipds as (
     select * from {{ ref('stg_ctgov__available_ipds') }}
 )
 
-select
-    nct_id,
-    ordinal,
-    document_id,
-    document_type,
-    url,
-    comment
+select * exclude (content_hash)
 from available_ipds
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

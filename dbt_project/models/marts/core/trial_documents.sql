@@ -4,17 +4,6 @@ with documents as (
     select * from {{ ref('stg_ctgov__documents') }}
 )
 
-select
-    nct_id,
-    ordinal,
-    document_type,
-    label,
-    has_protocol,
-    has_sap,
-    has_icf,
-    document_date,
-    uploaded_at,
-    filename,
-    size_bytes
+select * exclude (content_hash)
 from documents
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -3,9 +3,6 @@ with removed_countries as (
     select * from {{ ref('stg_ctgov__removed_countries') }}
 )
 
-select
-    nct_id,
-    ordinal,
-    country
+select * exclude (content_hash)
 from removed_countries
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -4,13 +4,6 @@ with responsible_parties as (
     select * from {{ ref('stg_ctgov__responsible_parties') }}
 )
 
-select
-    nct_id,
-    responsible_party_type,
-    investigator_name,
-    investigator_title,
-    investigator_affiliation,
-    old_name_title,
-    old_organization
+select * exclude (content_hash)
 from responsible_parties
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -3,11 +3,6 @@ with unposted_events as (
     select * from {{ ref('stg_ctgov__unposted_events') }}
 )
 
-select
-    nct_id,
-    ordinal,
-    event_type,
-    event_date,
-    date_unknown
+select * exclude (content_hash)
 from unposted_events
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

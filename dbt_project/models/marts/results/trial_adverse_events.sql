@@ -4,19 +4,6 @@ with adverse_events as (
     select * from {{ ref('stg_ctgov__adverse_events') }}
 )
 
-select
-    nct_id,
-    event_type,
-    event_ordinal,
-    ordinal,
-    term,
-    organ_system,
-    vocabulary,
-    assessment_type,
-    notes,
-    group_code,
-    events,
-    subjects_affected,
-    subjects_at_risk
+select * exclude (content_hash)
 from adverse_events
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -3,12 +3,6 @@ with baseline_counts as (
     select * from {{ ref('stg_ctgov__baseline_counts') }}
 )
 
-select
-    nct_id,
-    denom_ordinal,
-    units,
-    ordinal,
-    group_code,
-    count
+select * exclude (content_hash)
 from baseline_counts
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -4,13 +4,6 @@ with outcome_counts as (
     select * from {{ ref('stg_ctgov__outcome_counts') }}
 )
 
-select
-    nct_id,
-    outcome_ordinal,
-    denom_ordinal,
-    units,
-    ordinal,
-    group_code,
-    count
+select * exclude (content_hash)
 from outcome_counts
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -3,12 +3,6 @@ with outcome_groups as (
     select * from {{ ref('stg_ctgov__outcome_groups') }}
 )
 
-select
-    nct_id,
-    outcome_ordinal,
-    ordinal,
-    group_code,
-    title,
-    description
+select * exclude (content_hash)
 from outcome_groups
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

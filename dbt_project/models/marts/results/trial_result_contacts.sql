@@ -3,12 +3,6 @@ with result_contacts as (
     select * from {{ ref('stg_ctgov__result_contacts') }}
 )
 
-select
-    nct_id,
-    contact_name,
-    organization,
-    phone,
-    phone_extension,
-    email
+select * exclude (content_hash)
 from result_contacts
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -5,18 +5,6 @@ with result_groups as (
     select * from {{ ref('stg_ctgov__result_groups') }}
 )
 
-select
-    nct_id,
-    result_type,
-    ordinal,
-    group_code,
-    title,
-    description,
-    deaths_affected,
-    deaths_at_risk,
-    serious_affected,
-    serious_at_risk,
-    other_affected,
-    other_at_risk
+select * exclude (content_hash)
 from result_groups
 semi join {{ current_version_keys() }} using (nct_id, content_hash)

@@ -8,23 +8,5 @@ cells as (
     {{ measure_cells('outcome_measures') }}
 )
 
-select
-    nct_id,
-    content_hash,
-    measure_ordinal as outcome_ordinal,
-    class_ordinal,
-    category_ordinal,
-    ordinal,
-    class_title,
-    category_title,
-    group_code,
-    param_value,
-    param_value_num,
-    spread,
-    spread_num,
-    lower_limit,
-    lower_limit_num,
-    upper_limit,
-    upper_limit_num,
-    comment
+select * exclude (class_denom) rename (measure_ordinal as outcome_ordinal)
 from cells
