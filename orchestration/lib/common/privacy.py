@@ -323,8 +323,14 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-# The tables that store contact details: the trials' and sites' contacts, and the
-# results' points of contact.
+# The tables that name people (analysts only, never exported publicly), and those of
+# them that also store contact details.
+PERSON_TABLES = (
+    "contacts",
+    "trial_officials",
+    "trial_result_contacts",
+    "trial_responsible_parties",
+)
 DETAIL_TABLES = ("contacts", "trial_result_contacts")
 STORED_DETAILS = " union ".join(
     f"select {column} from main.{table} where {column} is not null"

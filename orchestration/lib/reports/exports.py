@@ -23,6 +23,7 @@ from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import Lake, changed_trials, current_snapshot, cursor
 from orchestration.lib.common.privacy import (
     MAY_HOLD_DETAIL,
+    PERSON_TABLES,
     Scrubber,
     changed_details,
     name_words,
@@ -41,27 +42,12 @@ WORDS = "memory.main.person_words"
 FLAG = "_may_change_"
 # Where a trial's contact persons and officials, and what tells them from organisations,
 # are stored.
-PEOPLE_TABLES = (
-    "contacts",
-    "trial_officials",
-    "trial_result_contacts",
-    "trial_responsible_parties",
-    "sponsors",
-    "trial_sites",
-)
+PEOPLE_TABLES = (*PERSON_TABLES, "sponsors", "trial_sites")
 COLUMNS = """
     select column_name, data_type from duckdb_columns()
     where database_name = 'lake' and schema_name = 'main' and table_name = ?
 """
-ANALYSTS_ONLY = frozenset(
-    {
-        "contacts",
-        "trial_officials",
-        "trial_result_contacts",
-        "trial_responsible_parties",
-        "quarantine",
-    }
-)
+ANALYSTS_ONLY = frozenset({*PERSON_TABLES, "quarantine"})
 BATCH_ROWS = 50_000
 
 

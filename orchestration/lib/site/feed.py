@@ -24,7 +24,7 @@ import orjson
 
 from orchestration.lib.common.labels import day_label, label
 from orchestration.lib.common.lake import cursor
-from orchestration.lib.common.privacy import Scrubber, detail_keys, people
+from orchestration.lib.common.privacy import PERSON_TABLES, Scrubber, detail_keys, people
 from orchestration.lib.common.query_rows import stream_rows
 from orchestration.lib.common.safe_names import is_mesh_id
 from orchestration.lib.site.plain_language import Writer
@@ -96,10 +96,8 @@ CHANGES = """
     where nct_id between $first and $last and {only}
     order by nct_id, changed_on desc, category, field, item_key
 """
-# Every table a trial's document reads, by nct_id (with the people the scrubber masks:
-# contacts, officials, results' contacts and responsible parties, told from sponsors
-# and sites); ``conditions`` is read by MeSH
-# id, for its terms.
+# Every table a trial's document reads, by nct_id (with the people the scrubber masks,
+# told from sponsors and sites); ``conditions`` is read by MeSH id, for its terms.
 READS_BY_TRIAL = (
     "trials",
     "trial_outcomes",
@@ -108,10 +106,7 @@ READS_BY_TRIAL = (
     "trial_condition_branches",
     "interventions",
     "trial_sites",
-    "contacts",
-    "trial_officials",
-    "trial_result_contacts",
-    "trial_responsible_parties",
+    *PERSON_TABLES,
     "trial_changes",
     "sponsors",
 )
