@@ -29,10 +29,12 @@ RECORD ?=
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# Compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on CI), each process would
+# otherwise compile every module it imports, seconds for each dbt run and each test worker.
 $(BIN)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
 		|| $(PYTHON) -m pip install --quiet --user uv
-	$(PYTHON) -m uv sync --frozen --python $(PYTHON)
+	$(PYTHON) -m uv sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 # The instance's settings (one run at a time) are tracked in $(DAGSTER_YAML); an existing

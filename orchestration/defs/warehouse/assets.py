@@ -12,6 +12,7 @@ from orchestration.defs.metadata import tables_written
 from orchestration.defs.warehouse.dbt_resource import DBT_EXECUTABLE, WarehouseDbt
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.lib.common.settings import DBT_PROJECT_DIR
+from orchestration.lib.warehouse.build_state import VIEW_FOLDER
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 
@@ -35,15 +36,17 @@ class BuildConfig(dg.Config):
 
 class WarehouseTranslator(DagsterDbtTranslator):
     """Groups models by layer (warehouse_staging, warehouse_intermediate, warehouse),
-    and the history marts (trial_changes, recruiting_status) as history."""
+    the history marts (trial_changes, recruiting_status) as history, AACT's views as aact."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         path = [*dbt_resource_props.get("fqn", []), "", ""][1:3]
         if path == ["marts", "history"]:
             return "history"
-        return {"staging": "warehouse_staging", "intermediate": "warehouse_intermediate"}.get(
-            path[0], "warehouse"
-        )
+        return {
+            "staging": "warehouse_staging",
+            "intermediate": "warehouse_intermediate",
+            VIEW_FOLDER: VIEW_FOLDER,
+        }.get(path[0], "warehouse")
 
 
 @dbt_assets(
@@ -65,6 +68,15 @@ def warehouse_models(
         target = warehouse.start_build(plan)
         invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target)
     yield from invocation.stream()
+    if not plan.full_refresh:
+        # Reported, not recreated (FULL_BUILD_ONLY): the views read the tables built now.
+        groups = context.assets_def.group_names_by_key
+        for key in sorted(k for k in context.selected_asset_keys if groups[k] == VIEW_FOLDER):
+            yield dg.Output(
+                None,
+                output_name=context.assets_def.get_output_name_for_asset_key(key),
+                metadata={"view": "as the last full build created it, over the tables built now"},
+            )
     if not context.is_subset:
         # Only a build of every model has built those loads; a partial one is redone.
         warehouse.record_build(context.run.run_id, plan)
