@@ -72,9 +72,10 @@ rebuild: manifest system-run  ## rebuild every model whole from the landing (as 
 	$(BIN)/python -m orchestration rebuild
 
 # One worker per core (pytest-xdist); a file's tests stay on one worker, so the
-# fixtures a file builds are built once.
+# fixtures a file builds are built once. Files go out in the order tests/conftest.py
+# gives them (the longest first), not by their number of tests.
 test: manifest system-test  ## run the test suite
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check .

@@ -26,6 +26,18 @@ def sample_records() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules marked ``long`` first, longest first; the rest in their order. xdist
+    (`make test` keeps this order: --no-loadscope-reorder) hands each worker the next
+    module as it frees: a long one handed out last would end the run alone."""
+
+    def cost(item: pytest.Item) -> int:
+        long = item.get_closest_marker("long")
+        return -long.kwargs["seconds"] if long else 0
+
+    items.sort(key=cost)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _shared_builds_first(request: pytest.FixtureRequest) -> None:
     """Under xdist, each worker starts by making a different one of the two longest shared

@@ -13,26 +13,40 @@ from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.run_lock import RunInProgress
 from orchestration.lib.common.settings import REPO_ROOT
 from tests.support.locks import hold_lock
-from tests.support.pipeline import data_dir, query
+from tests.support.pipeline import data_copy, data_dir, query
+from tests.support.seed_runs import DailyRuns
 
 STARTED = dg.DagsterRunStatus.STARTED
 
-SEED = REPO_ROOT / "data" / "seed-trial" / "NCT06529731.2026-06-24.json"
+SEED = REPO_ROOT / "data" / "seed-trial" / "NCT06529731.2026-06-28.json"
 
 
 def test_run_reports_the_published_warehouse(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seed_daily_runs: DailyRuns, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with data_dir(tmp_path) as current:
-        assert main(["run", "--source", str(SEED), "--as-of", "2026-06-24"]) == 0
+    # The seed trial's daily runs, and a run the next day: the dump again, one more snapshot.
+    with data_copy(seed_daily_runs.current, tmp_path / "data") as current:
+        (before,) = query(current, "select max(snapshot_id) from main.runs")[0]
+        assert main(["run", "--source", str(SEED), "--as-of", "2026-06-29"]) == 0
         out = capsys.readouterr().out
-        assert "Warehouse published as snapshot 1 of the lake" in out
+        assert f"Warehouse published as snapshot {before + 1} of the lake" in out
         assert f"sqlite:{current.data_dir / 'lake' / 'catalog.sqlite'}" in out
-        assert any(line.split() == ["trials", "1"] for line in out.splitlines())
-        assert any(line.split() == ["trial_sites", "3"] for line in out.splitlines())
-        assert query(current.landing, "select observed_on::varchar from raw_observations") == [
-            ("2026-06-24",)
-        ]
+        printed = {
+            line.split()[0]: int(line.split()[1].replace(",", ""))
+            for line in out.split("Tables in schema main:\n", 1)[1].splitlines()
+            if line.startswith("  ")
+        }
+        tables = query(
+            current,
+            "select table_name from duckdb_tables() where"
+            " database_name = 'lake' and schema_name = 'main'",
+        )
+        assert printed == {
+            t: query(current, f'select count(*) from main."{t}"')[0][0] for (t,) in tables
+        }
+        assert printed["trials"] == 1 and printed["trial_sites"] > 0
+        observed = "select observed_on::varchar from raw_observations order by 1"
+        assert query(current.landing, observed)[-1] == ("2026-06-29",)
 
 
 def test_run_explains_a_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,6 +20,9 @@ from orchestration.lib.common.settings import environment
 from tests.support.pipeline import data_dir, query, run_everything
 from tests.support.records import nct
 
+# About 85 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=85)
+
 PHONE, EMAIL, PERSON = "(412) 555-0147", "o'brien.jane@example.org", "Jane Q. Obrien"
 LIMIT = 400_000  # TRIALWATCH_MAX_RECORD_BYTES for this corpus
 MEMBER_LIMIT = 1_000_000  # TRIALWATCH_MAX_MEMBER_BYTES

@@ -28,6 +28,9 @@ from tests.support.lakes import postgres_server, s3_objects, s3_server
 from tests.support.mail import smtp_server
 from tests.support.seed_runs import SEED
 
+# About 200 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=200)
+
 DUMPS = [("2026-06-24", SEED / "NCT06529731.2026-06-24.json")]
 DUMPS.append(("2026-06-27", SEED / "NCT06529731.2026-06-27.json"))
 

@@ -129,6 +129,19 @@ def s3_objects(endpoint: str, bucket: str, prefix: str) -> list[str]:
     return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
 
+# Rows only in ``one``, rows only in ``other``, as ``except all`` both ways counts them:
+# each whole row (a struct, nulls equal) counted +1 per copy in one, -1 in the other. One
+# scan of each side instead of two, which matters where the lake's files are in S3.
+ONLY_IN_EACH = """
+    select coalesce(sum(n) filter (where n > 0), 0), coalesce(-sum(n) filter (where n < 0), 0)
+    from (
+        select sum(side) as n
+        from (select r, 1 as side from {one} r union all select r, -1 from {other} r)
+        group by r
+    )
+"""
+
+
 def differences(con: duckdb.DuckDBPyConnection, build: Path, leave_out: Iterable[str]) -> dict:
     """Where the lake (``con``'s default database) and a build file differ, table by table:
     (rows only in the build, rows only in the lake), each side's rows taken as a multiset
@@ -149,10 +162,7 @@ def differences(con: duckdb.DuckDBPyConnection, build: Path, leave_out: Iterable
         for table in sorted(built & published):
             schema, name = table.split(".")
             one, other = f'compared."{schema}"."{name}"', f'{NAME}."{schema}"."{name}"'
-            only = [
-                con.execute(f"select count(*) from (from {a} except all from {b})").fetchall()[0][0]
-                for a, b in ((one, other), (other, one))
-            ]
+            only = con.execute(ONLY_IN_EACH.format(one=one, other=other)).fetchall()[0]
             if any(only):
                 found[table] = tuple(only)
         return found

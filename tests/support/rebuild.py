@@ -21,7 +21,8 @@ def full_rebuild(current: Settings, folder: Path) -> Path:
     `make rebuild` runs it, without the tests) into a build file in ``folder``."""
     rebuilt = current.replace(data_dir=folder, landing=current.landing)
     rebuilt.build_dir.mkdir(parents=True, exist_ok=True)
-    command = [DBT, "build", "--full-refresh", "--quiet", "--profiles-dir", "."]
+    command = [DBT, "--log-level-file", "none", "build", "--full-refresh", "--quiet"]
+    command += ["--profiles-dir", "."]
     command += ["--resource-type", "seed", "--resource-type", "model"]
     command += ["--target-path", str(folder / "target")]
     # The counts of sign-ups the last build read: what `make rebuild` reads too.

@@ -27,6 +27,9 @@ from tests.support.pipeline import data_dir, run_everything
 from tests.support.seed_runs import ALERTS, SEED
 from tests.support.web import served, site_settings
 
+# About 210 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=210)
+
 TRIAL = "NCT06529731"
 TODAY = datetime.now(UTC).date()
 FIRST, CHANGED = SEED / f"{TRIAL}.2026-06-24.json", SEED / f"{TRIAL}.2026-06-27.json"

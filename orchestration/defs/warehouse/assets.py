@@ -18,7 +18,13 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 
 
 def dbt_cli() -> WarehouseDbt:
-    return WarehouseDbt(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+    # No dbt.log: written at debug level (every statement of every node), it costs a daily
+    # build ~15% of its time; each node's result is in the run's log, from dbt's stdout.
+    return WarehouseDbt(
+        project_dir=DBT_PROJECT,
+        dbt_executable=DBT_EXECUTABLE,
+        global_config_flags=["--log-level-file", "none"],
+    )
 
 
 if not DBT_PROJECT.manifest_path.exists():

@@ -5,11 +5,16 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
+
 from orchestration.lib.common.settings import environment
 from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
 from tests.support.rebuild import disagreements
 from tests.support.records import nct
+
+# About 190 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=190)
 
 
 def test_the_live_path_end_to_end(tmp_path: Path, sample_records: list[dict]) -> None:

@@ -13,6 +13,9 @@ from orchestration.lib.common.settings import REPO_ROOT, Settings
 from tests.support.browser import chromium
 from tests.support.pipeline import data_dir, run_everything
 
+# About 45 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=45)
+
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
 

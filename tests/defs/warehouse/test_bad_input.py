@@ -8,12 +8,17 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from dagster import AssetCheckEvaluation
 
-from orchestration.lib.common.settings import REPO_ROOT
-from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
+from orchestration.lib.common.settings import REPO_ROOT, Settings
+from tests.support.pipeline import WAREHOUSE, data_copy, data_dir, query, run_everything
 from tests.support.records import nct
+
+# About 100 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=100)
 
 SEED_DUMPS = REPO_ROOT / "data" / "seed-trial"
 READER = """
@@ -47,13 +52,26 @@ def broken_dump(tmp_path_factory: pytest.TempPathFactory, sample_records: list[d
     return dump
 
 
-def test_bad_records_quarantined_good_ones_published(
-    tmp_path: Path, broken_dump: Path, sample_records: list[dict]
-) -> None:
-    with data_dir(tmp_path) as current:
+class BrokenBuild(NamedTuple):
+    """The broken dump's run from nothing: its data folder and its checks' evaluations."""
+
+    current: Settings
+    evaluations: dict[str, AssetCheckEvaluation]
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory: pytest.TempPathFactory, broken_dump: Path) -> BrokenBuild:
+    with data_dir(tmp_path_factory.mktemp("broken-build")) as current:
         result = run_everything(broken_dump, up_to=WAREHOUSE)
-        assert result.success
-        warehouse = current
+    assert result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    return BrokenBuild(current, evaluations)
+
+
+def test_bad_records_quarantined_good_ones_published(
+    broken_build: BrokenBuild, sample_records: list[dict]
+) -> None:
+    with data_dir(broken_build.current.data_dir) as warehouse:
         assert query(warehouse, "select count(*) from main.trials") == [(101,)]
         quarantined = query(
             warehouse,
@@ -75,7 +93,7 @@ def test_bad_records_quarantined_good_ones_published(
         assert query(warehouse, "select nct_id, issue from main.load_issues") == [
             (new_status_id, "unknown Status value 'PAUSED_FOR_REVIEW'")
         ]
-        evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+        evaluations = broken_build.evaluations
         enum_check = next(
             e
             for name, e in evaluations.items()
@@ -90,11 +108,10 @@ def test_bad_records_quarantined_good_ones_published(
 
 
 def test_failed_run_keeps_the_last_good_warehouse_readable(
-    tmp_path: Path, broken_dump: Path, sample_records: list[dict]
+    tmp_path: Path, broken_build: BrokenBuild, sample_records: list[dict]
 ) -> None:
     # The reader process finds the lake through the same TRIALWATCH_DATA_DIR.
-    with data_dir(tmp_path) as current:
-        assert run_everything(broken_dump, up_to=WAREHOUSE).success
+    with data_copy(broken_build.current, tmp_path / "data") as current:
         count_sql = "select count(*) from main.trials"
         # An analyst in another process keeps the lake open throughout.
         reader = subprocess.Popen(

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, Settings
 from orchestration.lib.ingest.landing import land_dump
@@ -19,6 +20,9 @@ from tests.support.pipeline import WAREHOUSE, data_copy, data_dir, query, run_ev
 from tests.support.rebuild import DBT, disagreements
 from tests.support.seed_runs import DailyRuns
 from tests.support.sites import live_site_built_whole, site_differences
+
+# About 180 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=180)
 
 
 def builds(current: Settings) -> list[tuple[bool, int]]:

@@ -17,6 +17,9 @@ from orchestration.lib.common.settings import CTHIST_VERSIONS, Settings
 from orchestration.testing.change_patterns import apply_version, read_histories, stamp, write_jsonl
 from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
 
+# About 45 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=45)
+
 # The fields the history file holds, as trial_changes names them, and its columns.
 FIELDS = {
     "overall_status": ["overall_status"],

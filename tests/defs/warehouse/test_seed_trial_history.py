@@ -11,6 +11,9 @@ from orchestration.lib.common.settings import REPO_ROOT, Settings
 from orchestration.lib.ingest.landing import land_dump
 from tests.support.pipeline import WAREHOUSE, data_dir, query, run_everything
 
+# About 50 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=50)
+
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
 

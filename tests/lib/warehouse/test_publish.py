@@ -30,12 +30,16 @@ from orchestration.lib.warehouse.maintenance import maintain
 from orchestration.lib.warehouse.publish import publish
 from tests.support.lakes import (
     MAIN_TABLES,
+    ONLY_IN_EACH,
     counted_rows,
     differences,
     postgres_server,
     s3_objects,
     s3_server,
 )
+
+# About 300 s of a worker's time on CI.
+pytestmark = pytest.mark.long(seconds=300)
 
 BUCKET = "trialwatch-lake"
 
@@ -253,3 +257,27 @@ def test_nothing_is_published_without_a_build(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no build to publish"):
         publish(tmp_path / "missing.duckdb", lake, "run")
     assert not lake.exists()
+
+
+def test_the_comparison_counts_rows_as_except_all_does() -> None:
+    """``differences`` (tests/support/lakes.py) counts the rows only on each side as
+    multisets, nulls equal, lists and all: what every publish test's equality rests on."""
+    con = duckdb.connect()
+    rows = "(1, 'x', [1, 2]), (1, 'x', [1, 2]), (2, null, null), (3, 'z', [])"
+    con.execute(f"create table one as from (values {rows}) t(i, s, l)")
+    con.execute(
+        "create table other as from (values (1, 'x', [1, 2]), (2, null, null),"
+        " (3, 'z', [3]), (4, 'w', null)) t(i, s, l)"
+    )
+    counted = [
+        con.execute(ONLY_IN_EACH.format(one=a, other=b)).fetchall()[0]
+        for a, b in (("one", "other"), ("one", "one"), ("other", "one"))
+    ]
+    except_all = [
+        tuple(
+            con.execute(f"select count(*) from (from {x} except all from {y})").fetchall()[0][0]
+            for x, y in ((a, b), (b, a))
+        )
+        for a, b in (("one", "other"), ("one", "one"), ("other", "one"))
+    ]
+    assert counted == except_all == [(2, 2), (0, 0), (2, 2)]
