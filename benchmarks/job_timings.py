@@ -20,7 +20,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.lib.common.settings import DBT_PROJECT_DIR
+from orchestration.lib.common.settings import settings
 
 
 def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
@@ -60,19 +60,17 @@ def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
         "steps": steps,
         "windows": {key: [min(times), max(times)] for key, times in windows.items()},
         "landing": landing,
-        "dbt_nodes": dbt_nodes(result.run_id),
+        "dbt_nodes": dbt_nodes(),
     }
 
 
-def dbt_nodes(run_id: str) -> dict[str, float]:
-    """Each dbt node's execution time in this run (dagster-dbt names its target by run)."""
-    targets = sorted(
-        (DBT_PROJECT_DIR / "target").glob(f"warehouse_models-{run_id[:7]}-*/run_results.json")
-    )
-    if not targets:
+def dbt_nodes() -> dict[str, float]:
+    """Each dbt node's execution time in this run: dbt keeps the last build's results in
+    the data folder's dbt target (one run at a time)."""
+    results = settings().dbt_target / "run_results.json"
+    if not results.exists():
         return {}
-    results = json.loads(targets[-1].read_text())["results"]
-    return {r["unique_id"]: r["execution_time"] for r in results}
+    return {r["unique_id"]: r["execution_time"] for r in json.loads(results.read_text())["results"]}
 
 
 def main() -> None:
