@@ -9,7 +9,7 @@ import pytest
 from dagster._core.test_utils import create_run_for_test
 
 from orchestration.cli import main, refuse_if_dagster_is_running
-from orchestration.lib.common.lake import Lake
+from orchestration.lib.common.lake import Lake, open_lake
 from orchestration.lib.common.run_lock import RunInProgress
 from orchestration.lib.common.settings import REPO_ROOT
 from tests.support.locks import hold_lock
@@ -36,14 +36,16 @@ def test_run_reports_the_published_warehouse(
             for line in out.split("Tables in schema main:\n", 1)[1].splitlines()
             if line.startswith("  ")
         }
-        tables = query(
-            current,
-            "select table_name from duckdb_tables() where"
-            " database_name = 'lake' and schema_name = 'main'",
-        )
-        assert printed == {
-            t: query(current, f'select count(*) from main."{t}"')[0][0] for (t,) in tables
-        }
+        with open_lake(current) as con:
+            tables = con.execute(
+                "select table_name from duckdb_tables() where"
+                " database_name = 'lake' and schema_name = 'main'"
+            ).fetchall()
+            counted = {
+                t: con.execute(f'select count(*) from main."{t}"').fetchall()[0][0]
+                for (t,) in tables
+            }
+        assert printed == counted
         assert printed["trials"] == 1 and printed["trial_sites"] > 0
         observed = "select observed_on::varchar from raw_observations order by 1"
         assert query(current.landing, observed)[-1] == ("2026-06-29",)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.defs.warehouse.dbt_resource import NO_FILE_LOG
 from orchestration.defs.warehouse.resources import UNPUBLISHED
 from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, Settings
@@ -22,8 +23,7 @@ def full_rebuild(current: Settings, folder: Path) -> Path:
     `make rebuild` runs it, without the tests) into a build file in ``folder``."""
     rebuilt = current.replace(data_dir=folder, landing=current.landing)
     rebuilt.build_dir.mkdir(parents=True, exist_ok=True)
-    command = [DBT, "--log-level-file", "none", "build", "--full-refresh", "--quiet"]
-    command += ["--profiles-dir", "."]
+    command = [DBT, *NO_FILE_LOG, "build", "--full-refresh", "--quiet", "--profiles-dir", "."]
     command += ["--resource-type", "seed", "--resource-type", "model"]
     # AACT's views hold no rows to compare (differences compares tables).
     command += ["--exclude", *FULL_BUILD_ONLY]

@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pydantic import Field
 
 from orchestration.defs.metadata import tables_written
-from orchestration.defs.warehouse.dbt_resource import DBT_EXECUTABLE, WarehouseDbt
+from orchestration.defs.warehouse.dbt_resource import DBT_EXECUTABLE, NO_FILE_LOG, WarehouseDbt
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.lib.common.settings import DBT_PROJECT_DIR
 from orchestration.lib.warehouse.build_state import VIEW_FOLDER
@@ -18,12 +18,8 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 
 
 def dbt_cli() -> WarehouseDbt:
-    # No dbt.log: written at debug level (every statement of every node), it costs a daily
-    # build ~15% of its time; each node's result is in the run's log, from dbt's stdout.
     return WarehouseDbt(
-        project_dir=DBT_PROJECT,
-        dbt_executable=DBT_EXECUTABLE,
-        global_config_flags=["--log-level-file", "none"],
+        project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE, global_config_flags=NO_FILE_LOG
     )
 
 
