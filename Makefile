@@ -54,12 +54,14 @@ system-test:
 		pg_ctlcluster:postgresql
 
 # Parsed again only when the project or the installed packages changed: a run leaves the
-# manifest alone, which other processes (tests, a code server) may be reading.
+# manifest alone, which other processes (tests, a code server) may be reading. The parse
+# is made with the pipeline's dbt profile, so that a new data folder's first build starts
+# from it (Settings.dbt_env).
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -mindepth 1 \( -name target -o -name logs -o -name .user.yml \) -prune -o -print)
 
 $(MANIFEST): $(DBT_SOURCES) $(BIN)/.installed
-	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@$(BIN)/python -m orchestration.defs.warehouse.dbt_resource
 	@touch $@
 
 manifest: install $(MANIFEST)  ## parse the dbt project (the manifest Dagster loads)

@@ -21,7 +21,11 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 def full_rebuild(current: Settings, folder: Path) -> Path:
     """Every model rebuilt whole from ``current``'s landing (`dbt build --full-refresh`, as
     `make rebuild` runs it, without the tests) into a build file in ``folder``."""
-    rebuilt = current.replace(data_dir=folder, landing=current.landing)
+    # The landing, only read, is linked into the folder, where dbt's profile expects it
+    # (Settings.dbt_env): the same profile as the project's parse, which dbt starts from.
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "landing.duckdb").symlink_to(current.landing)
+    rebuilt = current.replace(data_dir=folder)
     rebuilt.build_dir.mkdir(parents=True, exist_ok=True)
     command = [DBT, *NO_FILE_LOG, "build", "--full-refresh", "--quiet", "--profiles-dir", "."]
     command += ["--resource-type", "seed", "--resource-type", "model"]

@@ -5,27 +5,17 @@ from dataclasses import asdict
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
 from orchestration.defs.metadata import tables_written
-from orchestration.defs.warehouse.dbt_resource import DBT_EXECUTABLE, NO_FILE_LOG, WarehouseDbt
+from orchestration.defs.warehouse.dbt_resource import DBT_PROJECT, parse_project
 from orchestration.defs.warehouse.resources import WarehouseResource
-from orchestration.lib.common.settings import DBT_PROJECT_DIR
 from orchestration.lib.warehouse.build_state import VIEW_FOLDER
-
-DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
-
-
-def dbt_cli() -> WarehouseDbt:
-    return WarehouseDbt(
-        project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE, global_config_flags=NO_FILE_LOG
-    )
-
 
 if not DBT_PROJECT.manifest_path.exists():
     # A fresh clone has no manifest yet; `make` targets refresh it, this covers the rest.
-    dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+    parse_project()
 
 
 class BuildConfig(dg.Config):
@@ -66,8 +56,8 @@ def warehouse_models(
     loads not yet built and the trials they touched, or everything on a full rebuild."""
     plan = warehouse.plan_build(config.full_refresh)
     context.log.info(plan.describe())
+    target = warehouse.start_build(plan)
     with warehouse.dbt_environment():
-        target = warehouse.start_build(plan)
         invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target)
     yield from invocation.stream()
     if not plan.full_refresh:

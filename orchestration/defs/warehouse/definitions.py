@@ -1,13 +1,13 @@
 import dagster as dg
 
 from orchestration.defs.warehouse.assets import (
-    dbt_cli,
     lake_maintenance,
     lake_maintenance_job,
     lake_maintenance_schedule,
     published_warehouse,
     warehouse_models,
 )
+from orchestration.defs.warehouse.dbt_resource import dbt_cli
 from orchestration.defs.warehouse.resources import WarehouseResource
 
 defs = dg.Definitions(

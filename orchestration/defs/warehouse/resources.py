@@ -45,11 +45,10 @@ class WarehouseResource(SettingsResource):
 
         dagster-dbt passes its own environment to dbt, so the variables are set only while
         the subprocess starts, and restored after: the settings stay a function of the
-        environment the process was given.
+        environment the process was given. Nothing inside may read the settings: the
+        landing's variable holds dbt's form of its path (from ``~``, Settings.dbt_env).
         """
-        current = self.settings()
-        current.build_dir.mkdir(parents=True, exist_ok=True)
-        with environment(current.dbt_env()):
+        with environment(self.settings().dbt_env()):
             yield
 
     def plan_build(self, full_refresh: bool) -> BuildPlan:
@@ -63,6 +62,7 @@ class WarehouseResource(SettingsResource):
     def start_build(self, plan: BuildPlan) -> Path:
         """List the plan's batches for dbt; return where dbt keeps this build's artifacts."""
         current = self.settings()
+        current.build_dir.mkdir(parents=True, exist_ok=True)
         build_state.start_build(current.build_warehouse, plan)
         return current.dbt_target
 

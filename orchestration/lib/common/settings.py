@@ -37,6 +37,8 @@ from pydantic import (
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# Where dbt saves its parse of the project, in each target folder.
+PARTIAL_PARSE = "partial_parse.msgpack"
 SAMPLE_DUMP = REPO_ROOT / "data" / "sample" / "studies.jsonl.gz"
 OPENAPI_SPEC = REPO_ROOT / "data" / "reference" / "ctgov-api-v2.0.5.openapi.yaml"
 # 876 real versions of 140 trials from the registry's history: how real trials change.
@@ -345,8 +347,8 @@ class Settings(BaseModel):
 
     @property
     def dbt_target(self) -> Path:
-        """dbt's artifacts and logs for this data folder: its parse of the project is kept
-        here, so the next run parses only what changed (the profile names this folder)."""
+        """dbt's artifacts and logs for this data folder, with its saved parse of the
+        project, so that the next run parses only what changed."""
         return self.build_dir / "dbt"
 
     @property
@@ -411,13 +413,32 @@ class Settings(BaseModel):
 
     def dbt_env(self) -> dict[str, str]:
         """The variables dbt reads: the landing, the build file, its memory, the counts of
-        sign-ups."""
+        sign-ups, and which saved parse of the project it starts from.
+
+        dbt parses the whole project again (twice the time of a partial parse) whenever
+        its profile's values differ from those of the parse it saved, and the profile
+        holds the paths. So the paths inside the data folder are given from ``~``, which
+        DuckDB expands with ``HOME`` (the data folder, for dbt alone): every data folder
+        gives dbt the same profile, and a new one starts from the project's own parse
+        (``make manifest``) until it has saved one of its own.
+        """
+        saved = self.dbt_target / PARTIAL_PARSE
         return {
-            "TRIALWATCH_LANDING": str(self.landing),
-            "TRIALWATCH_BUILD_WAREHOUSE": str(self.build_warehouse),
+            "HOME": str(self.data_dir),
+            "TRIALWATCH_LANDING": self._from_home(self.landing),
+            "TRIALWATCH_BUILD_WAREHOUSE": self._from_home(self.build_warehouse),
             "TRIALWATCH_DBT_MEMORY": self.dbt_memory,
-            "TRIALWATCH_SUBSCRIBER_COUNTS": str(self.subscriber_counts),
+            "TRIALWATCH_SUBSCRIBER_COUNTS": self._from_home(self.subscriber_counts),
+            "DBT_PARTIAL_PARSE_FILE_PATH": str(
+                saved if saved.exists() else DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
+            ),
         }
+
+    def _from_home(self, path: Path) -> str:
+        """``path`` as dbt is given it: from ``~`` (the data folder) when inside it."""
+        if path.is_relative_to(self.data_dir):
+            return f"~/{path.relative_to(self.data_dir)}"
+        return str(path)
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with some fields changed, validated like the environment's."""
