@@ -3,6 +3,7 @@ site holds the same files, byte for byte, as a site built whole from the same la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,16 @@ def feed_documents(root: Path, folder: str) -> Iterator[dict[str, Any]]:
     """The documents of a site's ``feed/<folder>`` (trials or conditions), in name order."""
     for path in sorted((root / "feed" / folder).glob("*.json")):
         yield orjson.loads(path.read_bytes())
+
+
+def paged(root: Path, first: str) -> list[str]:
+    """The pages of a paged list (``first`` from the site's root), following its next links."""
+    pages, page = [], first
+    while page:
+        pages.append((root / page).read_text())
+        after = re.search(r'href="\.\./([^"]+)" rel="next"', pages[-1])
+        page = after.group(1) if after else None
+    return pages
 
 
 def files(root: Path) -> dict[str, bytes]:

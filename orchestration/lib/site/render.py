@@ -15,10 +15,11 @@ import hashlib
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ RENDER_STAMP = "render-stamp.txt"
 KINDS = ("trials", "conditions")
 HOME_LIST = 20  # trials in each of the home page's lists
 CONDITION_PAGE = 50  # trials on each page of a condition
+LIST_PAGE = 200  # conditions on each page of a letter or a branch
 _BRANCH = re.compile(r"[A-Za-z0-9]{1,16}")  # a branch's code names its page
 # Documents per task of a full render: enough to pay back a worker's start-up.
 PER_TASK = 2_000
@@ -72,10 +74,11 @@ def update_pages(
         render_documents(output, settings, [d for d in documents if (output.root / d).exists()])
         for document in documents:
             if not (output.root / document).exists():
-                for page in _pages_of(document):
-                    output.remove(page)
-                if document.startswith("feed/conditions/"):
-                    _remove_pages_after(output, document.split("/")[2].removesuffix(".json"), 1)
+                page, atom = _pages_of(document)
+                output.remove(page)
+                output.remove(atom)
+                # A condition's further pages, from -page-2 on.
+                _remove_pages_after(output, page.removesuffix(".html"), 1)
         rendered = len(documents)
     render_indexes(output, state, settings)
     if rendered_all:
@@ -143,42 +146,79 @@ def render_documents(output: SiteOutput, settings: SiteSettings, documents: Iter
             output.write(page, templates[kind].render(root="../", trial=value, **common))
             output.write(atom, _trial_feed(env, value, base))
             continue
-        # A condition's trials, a page at a time: its first page, then -page-2.html on.
-        trials, slug = value["trials"], value["slug"]
-        count = max(1, -(-len(trials) // CONDITION_PAGE))
-        for number in range(1, count + 1):
-            output.write(
-                condition_page(slug, number),
-                templates[kind].render(
-                    root="../",
-                    condition=value,
-                    trials=trials[(number - 1) * CONDITION_PAGE : number * CONDITION_PAGE],
-                    page=number,
-                    pages=count,
-                    page_path=condition_page,
-                    **common,
-                ),
-            )
-        _remove_pages_after(output, slug, count)
+        # A condition's trials, a page at a time; the pages it had beyond them go.
+        stem = f"conditions/{value['slug']}"
+        written = _write_paged(
+            output,
+            stem,
+            value["trials"],
+            CONDITION_PAGE,
+            lambda trials, pager, value=value: templates["conditions"].render(
+                root="../", condition=value, trials=trials, pager=pager, **common
+            ),
+        )
+        _remove_pages_after(output, stem, len(written))
         output.write(atom, _condition_feed(env, value, base))
 
 
-def branch_path(abbrev: str) -> str:
-    """The page of a branch of the MeSH tree: its conditions."""
-    return f"conditions/branch-{abbrev.lower()}.html"
+def page_path(stem: str, number: int) -> str:
+    """Page ``number`` of a paged list whose first page is ``stem``.html, from the root."""
+    return f"{stem}.html" if number == 1 else f"{stem}-page-{number}.html"
 
 
 def condition_page(slug: str, number: int) -> str:
     """A condition's page ``number`` (1: the condition's own page), from the site's root."""
-    return f"conditions/{slug}.html" if number == 1 else f"conditions/{slug}-page-{number}.html"
+    return page_path(f"conditions/{slug}", number)
 
 
-def _remove_pages_after(output: SiteOutput, slug: str, count: int) -> None:
-    """The pages a condition had beyond its ``count`` now."""
+def branch_path(abbrev: str, number: int = 1) -> str:
+    """Page ``number`` of a branch of the MeSH tree: its conditions."""
+    return page_path(f"conditions/branch-{abbrev.lower()}", number)
+
+
+def letter_of(slug: str) -> str:
+    """The letter a condition is listed under from A to Z; ``0`` for the rest."""
+    first = slug[:1]
+    return first if "a" <= first <= "z" else "0"
+
+
+def letter_path(letter: str, number: int = 1) -> str:
+    """Page ``number`` of the conditions listed under ``letter``."""
+    return page_path(f"conditions/letter-{letter}", number)
+
+
+def _remove_pages_after(output: SiteOutput, stem: str, count: int) -> None:
+    """The pages a paged list had beyond its ``count`` now."""
     number = count + 1
-    while (output.root / condition_page(slug, number)).exists():
-        output.remove(condition_page(slug, number))
+    while (output.root / page_path(stem, number)).exists():
+        output.remove(page_path(stem, number))
         number += 1
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page sits in its list, for the template's previous and next links."""
+
+    page: int
+    pages: int
+    path: Callable[[int], str]  # page number -> its path from the site's root
+
+
+def _write_paged(
+    output: SiteOutput,
+    stem: str,
+    items: Sequence[Any],
+    per_page: int,
+    render: Callable[[Sequence[Any], Pager], str],
+) -> list[str]:
+    """Write ``items`` as pages of ``per_page`` (at least one page); return their paths."""
+    count = max(1, -(-len(items) // per_page))
+    paths = []
+    for number in range(1, count + 1):
+        pager = Pager(number, count, lambda n: page_path(stem, n))
+        paths.append(page_path(stem, number))
+        output.write(paths[-1], render(items[(number - 1) * per_page : number * per_page], pager))
+    return paths
 
 
 def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings) -> None:
@@ -188,20 +228,52 @@ def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings)
     common = _common(settings)
     output.write("site.css", (TEMPLATES / "site.css").read_bytes())
     conditions = state.conditions()
+    # From A to Z: an index of letters, each letter's conditions a page at a time.
+    letters = {k: list(g) for k, g in groupby(conditions, key=lambda c: letter_of(c["slug"]))}
     output.write(
         "conditions/index.html",
-        env.get_template("conditions.html.j2").render(conditions=conditions, root="../", **common),
+        env.get_template("conditions.html.j2").render(
+            letters=letters, letter_path=letter_path, root="../", **common
+        ),
     )
+    letter_page = env.get_template("letter.html.j2")
+    kept = set()
+    for letter, listed in letters.items():
+        kept.update(
+            _write_paged(
+                output,
+                f"conditions/letter-{letter}",
+                listed,
+                LIST_PAGE,
+                lambda page, pager, letter=letter, listed=listed: letter_page.render(
+                    letter=letter,
+                    total=len(listed),
+                    conditions=page,
+                    pager=pager,
+                    root="../",
+                    **common,
+                ),
+            )
+        )
     branches = [b for b in state.branches() if _BRANCH.fullmatch(b["abbrev"])]
     branch_page = env.get_template("branch.html.j2")
     for branch in branches:
-        output.write(
-            branch_path(branch["abbrev"]), branch_page.render(branch=branch, root="../", **common)
+        kept.update(
+            _write_paged(
+                output,
+                f"conditions/branch-{branch['abbrev'].lower()}",
+                branch["conditions"],
+                LIST_PAGE,
+                lambda page, pager, branch=branch: branch_page.render(
+                    branch=branch, conditions=page, pager=pager, root="../", **common
+                ),
+            )
         )
-    kept = {branch_path(b["abbrev"]) for b in branches}
-    for old in sorted((output.root / "conditions").glob("branch-*.html")):
-        if old.relative_to(output.root).as_posix() not in kept:
-            output.remove(old.relative_to(output.root).as_posix())
+    # The pages of letters and branches (and of their pages) that are no more.
+    for pattern in ("letter-*.html", "branch-*.html"):
+        for old in sorted((output.root / "conditions").glob(pattern)):
+            if old.relative_to(output.root).as_posix() not in kept:
+                output.remove(old.relative_to(output.root).as_posix())
     paths = state.column("path")
     # The home page stays one screen at any size: counts, the search box, what is new.
     ((recruiting,),) = state.query("select count(*) from state where recruiting is not null")

@@ -28,12 +28,12 @@ from orchestration.lib.site.builds import problems
 from orchestration.lib.site.feed_update import update_feed
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
-from orchestration.lib.site.render import CONDITION_PAGE
+from orchestration.lib.site.render import CONDITION_PAGE, branch_path, letter_path
 from orchestration.lib.site.site_state import SiteState
 from orchestration.web.search import live_index
 from tests.support.pipeline import data_dir
 from tests.support.records import nct
-from tests.support.sites import feed_documents
+from tests.support.sites import feed_documents, paged
 
 SCHEMA = json.loads((REPO_ROOT / "docs" / "site-feed.schema.json").read_text())
 
@@ -67,7 +67,7 @@ def test_every_trial_and_condition_has_a_page(
     first_pages = [
         p
         for p in (site / "conditions").glob("*-*.html")
-        if "-page-" not in p.stem and not p.stem.startswith("branch-")
+        if "-page-" not in p.stem and not p.stem.startswith(("branch-", "letter-"))
     ]
     assert {p.stem.rsplit("-", 1)[1] for p in first_pages} == mesh_ids
     assert len(list((site / "feeds" / "trials").glob("*.xml"))) == len(trial_pages)
@@ -325,10 +325,42 @@ def test_browse_by_condition_groups_trials_by_the_records_own_branches(
         (a.upper(), names[a], len(t)) for a, t in trials_in.items()
     }
     for abbrev, terms in terms_in.items():
-        page = (site / f"conditions/branch-{abbrev.lower()}.html").read_text()
-        listed = re.findall(r'conditions/[a-z0-9-]+-(d\d+)\.html">([^<]+)</a> \(([\d,]+)\)', page)
-        assert {(m, html.unescape(t), int(c.replace(",", ""))) for m, t, c in listed} == {
-            (*term, len(ids)) for term, ids in terms.items()
-        }, abbrev
-        counts = [int(c.replace(",", "")) for _, _, c in listed]
+        listed = _conditions_listed(site, branch_path(abbrev))
+        assert sorted(listed) == sorted((*term, len(ids)) for term, ids in terms.items()), abbrev
+        counts = [count for _, _, count in listed]
         assert counts == sorted(counts, reverse=True)  # the most studied first
+
+
+def test_every_condition_is_listed_once_under_its_letter(
+    sample_warehouse: Settings, sample_records: list[dict]
+) -> None:
+    site = sample_warehouse.site
+    trials_of: dict[tuple[str, str], set[str]] = {}
+    for record in sample_records:
+        browse = record.get("derivedSection", {}).get("conditionBrowseModule", {})
+        for mesh in browse.get("meshes", []):
+            trials_of.setdefault((mesh["id"].lower(), mesh["term"]), set()).add(nct(record))
+
+    def letter(term: str) -> str:  # A to Z by the term's first letter, the rest as "0"
+        return term[0].lower() if term[0].isascii() and term[0].isalpha() else "0"
+
+    index = (site / "conditions/index.html").read_text()
+    shown = re.findall(r'href="\.\./conditions/letter-(\w)\.html">(\w+)</a> \(([\d,]+)\)', index)
+    assert [first for first, _, _ in shown] == sorted({letter(term) for _, term in trials_of})
+    listed = []
+    for first, _, count in shown:
+        under = _conditions_listed(site, letter_path(first))
+        assert int(count.replace(",", "")) == len(under), first
+        assert {letter(term) for _, term, _ in under} == {first}
+        listed += under
+    assert sorted(listed) == sorted((*term, len(ids)) for term, ids in trials_of.items())
+
+
+def _conditions_listed(site: Path, first: str) -> list[tuple[str, str, int]]:
+    """(MeSH id, term, trials) of each condition on a list's pages, in order."""
+    pattern = r'conditions/[a-z0-9-]+-(d\d+)\.html">([^<]+)</a> \(([\d,]+)\)'
+    return [
+        (mesh_id, html.unescape(term), int(count.replace(",", "")))
+        for page in paged(site, first)
+        for mesh_id, term, count in re.findall(pattern, page)
+    ]

@@ -22,7 +22,7 @@ from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
 from orchestration.lib.site.render import SiteSettings, update_pages
 from orchestration.lib.site.site_state import MadeRows, SiteState
-from tests.support.sites import feed_documents
+from tests.support.sites import feed_documents, paged
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SCRIPT = "<script>alert('x')</script>"
@@ -137,15 +137,16 @@ def test_hostile_text_stays_text_in_pages_and_feeds(tmp_path: Path) -> None:
     assert list(feed_documents(site, "trials")) == trials
     assert list(feed_documents(site, "conditions")) == conditions
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 5  # a trial, a condition, the home page, conditions, a branch
+    # A trial, a condition, the home page, the letters, the condition's letter, a branch.
+    assert len(pages) == 6
     for page in pages:
         parser = html5lib.HTMLParser()
         root = parser.parse(page.read_bytes())
         assert parser.errors == [], page
         assert root.findall(f".//{XHTML}script") == [], page
         assert not [e for e in root.iter() if e.get("onerror")], page
-    pages_with_text = ("trials/NCT00000001.html", "index.html", "conditions/index.html")
-    for page in (*pages_with_text, "conditions/branch-bc04.html"):
+    pages_with_text = ("trials/NCT00000001.html", "index.html", render.letter_path("x"))
+    for page in (*pages_with_text, render.branch_path("BC04")):
         text = "".join(html5lib.parse((site / page).read_text()).itertext())
         assert SCRIPT in text, page  # shown, as text
     assert IMG in "".join(html5lib.parse((site / "trials/NCT00000001.html").read_text()).itertext())
@@ -246,3 +247,46 @@ def test_a_condition_is_paged_and_its_pages_beyond_its_trials_removed(tmp_path: 
     gone = SiteOutput(site)
     update_pages(gone, state, settings, [document], full=False, workers=1)
     assert not list((site / "conditions").glob("x-d000001*"))
+
+
+def test_the_lists_of_conditions_are_paged_by_letter_and_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "LIST_PAGE", 3)
+    trials, _ = _hostile_documents()
+    terms = ["Asthma", "Acne", "Anemia", "Angina", "Aphasia", "Bronchitis", "2019 nCoV"]
+    normalized = [
+        {"mesh_id": f"D{n:06d}", "term": term, "slug": f"{term.lower().replace(' ', '-')}-d{n:06d}"}
+        for n, term in enumerate(terms, start=1)
+    ]
+    trials[0]["conditions"]["normalized"] = normalized
+    site = tmp_path / "site"
+    state = _documents(site, trials, [])
+    settings = SiteSettings("http://localhost:8000/", "/subscribe")
+    update_pages(SiteOutput(site), state, settings, [], full=True, workers=1)
+
+    def listed(first: str) -> list[str]:
+        """The conditions on a list's pages, in order."""
+        pattern = r'href="\.\./conditions/([a-z0-9-]+-d\d{6})\.html">'
+        return [slug for page in paged(site, first) for slug in re.findall(pattern, page)]
+
+    letters = (site / "conditions/index.html").read_text()
+    shown = re.findall(r'href="\.\./conditions/letter-(\w)\.html">(\w+)</a> \((\d+)\)', letters)
+    assert shown == [("0", "Other", "1"), ("a", "A", "5"), ("b", "B", "1")]
+    slugs = {term: c["slug"] for term, c in zip(terms, normalized, strict=True)}
+    by_letter = sorted(slugs[t] for t in terms if t.startswith("A"))
+    assert listed(render.letter_path("a")) == by_letter
+    assert (site / render.letter_path("a", 2)).exists()
+    assert not (site / render.letter_path("a", 3)).exists()
+    assert listed(render.letter_path("0")) == [slugs["2019 nCoV"]]
+    assert len(listed(render.branch_path("BC04"))) == len(terms)
+    assert (site / render.branch_path("BC04", 3)).exists()
+
+    # Fewer conditions: the letter's second page, a letter and a branch page go.
+    trials[0]["conditions"]["normalized"] = normalized[:2]
+    state = _documents(site, trials, [])
+    update_pages(SiteOutput(site), state, settings, [], full=False, workers=1)
+    assert listed(render.letter_path("a")) == sorted(slugs[t] for t in ("Asthma", "Acne"))
+    assert not (site / render.letter_path("a", 2)).exists()
+    assert not (site / render.letter_path("b")).exists()
+    assert not (site / render.branch_path("BC04", 2)).exists()
