@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def update_pages(
                 output.remove(page)
                 output.remove(atom)
                 # A condition's further pages, from -page-2 on.
-                _remove_pages_after(output, page.removesuffix(".html"), 1)
+                _remove_pages_after(output, partial(page_path, page.removesuffix(".html")), 1)
         rendered = len(documents)
     render_indexes(output, state, settings)
     if rendered_all:
@@ -147,17 +148,17 @@ def render_documents(output: SiteOutput, settings: SiteSettings, documents: Iter
             output.write(atom, _trial_feed(env, value, base))
             continue
         # A condition's trials, a page at a time; the pages it had beyond them go.
-        stem = f"conditions/{value['slug']}"
+        path = partial(condition_page, value["slug"])
         written = _write_paged(
             output,
-            stem,
+            path,
             value["trials"],
             CONDITION_PAGE,
             lambda trials, pager, value=value: templates["conditions"].render(
                 root="../", condition=value, trials=trials, pager=pager, **common
             ),
         )
-        _remove_pages_after(output, stem, len(written))
+        _remove_pages_after(output, path, len(written))
         output.write(atom, _condition_feed(env, value, base))
 
 
@@ -187,11 +188,11 @@ def letter_path(letter: str, number: int = 1) -> str:
     return page_path(f"conditions/letter-{letter}", number)
 
 
-def _remove_pages_after(output: SiteOutput, stem: str, count: int) -> None:
-    """The pages a paged list had beyond its ``count`` now."""
+def _remove_pages_after(output: SiteOutput, path: Callable[[int], str], count: int) -> None:
+    """The pages a paged list (its page number -> path) had beyond its ``count`` now."""
     number = count + 1
-    while (output.root / page_path(stem, number)).exists():
-        output.remove(page_path(stem, number))
+    while (output.root / path(number)).exists():
+        output.remove(path(number))
         number += 1
 
 
@@ -206,19 +207,18 @@ class Pager:
 
 def _write_paged(
     output: SiteOutput,
-    stem: str,
+    path: Callable[[int], str],
     items: Sequence[Any],
     per_page: int,
     render: Callable[[Sequence[Any], Pager], str],
 ) -> list[str]:
-    """Write ``items`` as pages of ``per_page`` (at least one page); return their paths."""
+    """Write ``items`` as pages of ``per_page`` (at least one page), page ``n`` at
+    ``path(n)``; return their paths."""
     count = max(1, -(-len(items) // per_page))
-    paths = []
     for number in range(1, count + 1):
-        pager = Pager(number, count, lambda n: page_path(stem, n))
-        paths.append(page_path(stem, number))
-        output.write(paths[-1], render(items[(number - 1) * per_page : number * per_page], pager))
-    return paths
+        page = items[(number - 1) * per_page : number * per_page]
+        output.write(path(number), render(page, Pager(number, count, path)))
+    return [path(number) for number in range(1, count + 1)]
 
 
 def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings) -> None:
@@ -242,7 +242,7 @@ def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings)
         kept.update(
             _write_paged(
                 output,
-                f"conditions/letter-{letter}",
+                partial(letter_path, letter),
                 listed,
                 LIST_PAGE,
                 lambda page, pager, letter=letter, listed=listed: letter_page.render(
@@ -261,7 +261,7 @@ def render_indexes(output: SiteOutput, state: SiteState, settings: SiteSettings)
         kept.update(
             _write_paged(
                 output,
-                f"conditions/branch-{branch['abbrev'].lower()}",
+                partial(branch_path, branch["abbrev"]),
                 branch["conditions"],
                 LIST_PAGE,
                 lambda page, pager, branch=branch: branch_page.render(
