@@ -422,17 +422,19 @@ class Settings(BaseModel):
         gives dbt the same profile, and a new one starts from the project's own parse
         (``make manifest``) until it has saved one of its own.
         """
-        saved = self.dbt_target / PARTIAL_PARSE
-        return {
+        env = {
             "HOME": str(self.data_dir),
             "TRIALWATCH_LANDING": self._from_home(self.landing),
             "TRIALWATCH_BUILD_WAREHOUSE": self._from_home(self.build_warehouse),
             "TRIALWATCH_DBT_MEMORY": self.dbt_memory,
             "TRIALWATCH_SUBSCRIBER_COUNTS": self._from_home(self.subscriber_counts),
-            "DBT_PARTIAL_PARSE_FILE_PATH": str(
-                saved if saved.exists() else DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
-            ),
         }
+        # dbt refuses a saved parse that is not there (a fresh clone has none yet).
+        for saved in (self.dbt_target / PARTIAL_PARSE, DBT_PROJECT_DIR / "target" / PARTIAL_PARSE):
+            if saved.exists():
+                env["DBT_PARTIAL_PARSE_FILE_PATH"] = str(saved)
+                break
+        return env
 
     def _from_home(self, path: Path) -> str:
         """``path`` as dbt is given it: from ``~`` (the data folder) when inside it."""
