@@ -38,7 +38,7 @@ from orchestration.lib.site.feed import (
 from orchestration.lib.site.lake_changes import changes_since
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import Writer, readability_grade
-from orchestration.lib.site.site_state import MadeRows, SiteState
+from orchestration.lib.site.site_state import SiteState
 
 # Summaries graded in a full build: a median over this many is within a few hundredths
 # of a grade of the whole site's, and grading each of 600,000 would take ten minutes.
@@ -94,7 +94,7 @@ def update_feed(
     if full:
         count = con.execute("select count(*) from main.trials").fetchall()[0][0]
         share = min(1.0, GRADED_SAMPLE / max(count, 1))
-    rows, seen, written = MadeRows(), set(), set()
+    rows, seen, written = target.made(), set(), set()
     for made in trial_documents(con, writer, scrubber, only=only, known=known):
         seen.add(made.nct_id)
         if made.document is None:
@@ -106,11 +106,10 @@ def update_feed(
     removed = had - seen
     for nct_id in sorted(removed):
         output.remove(f"feed/trials/{nct_id}.json")
-    remade = rows.frame()
     target.write(
         None if full else base,
-        remade,
-        replaced=set(remade["nct_id"].to_list()) | removed,
+        rows,
+        removed,
         meta={"snapshot": snapshot, "feed_stamp": stamp, "full": full},
     )
     before = len(output.written) + len(output.removed)
@@ -124,7 +123,7 @@ def update_feed(
         full=full,
         snapshot=snapshot,
         trials=len(target.ids()),
-        remade=remade.height,
+        remade=len(rows.ids),
         written=len(written | removed),
         conditions=len(output.written) + len(output.removed) - before,
     )
@@ -221,9 +220,8 @@ def _json(value: Any) -> str:
 def _write_conditions(output: SiteOutput, state: SiteState, slugs: set[str] | None) -> None:
     """The documents of ``slugs`` (every condition when None): remade from the state's
     listings, removed when no trial is listed under one any more."""
-    wanted = {c["slug"] for c in state.conditions()} if slugs is None else slugs
     listed = set()
-    for term, trials in state.listings(wanted):
+    for term, trials in state.listings(slugs):
         listed.add(term["slug"])
         document = {
             "schema_version": SCHEMA_VERSION,
@@ -232,7 +230,7 @@ def _write_conditions(output: SiteOutput, state: SiteState, slugs: set[str] | No
             "trials": trials,
         }
         output.write(f"feed/conditions/{term['slug']}.json", canonical_json(document))
-    for slug in sorted(wanted - listed):
+    for slug in sorted((slugs or set()) - listed):
         output.remove(f"feed/conditions/{slug}.json")
 
 

@@ -21,7 +21,7 @@ from orchestration.lib.site.feed_update import state_row
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DeterministicWriter
 from orchestration.lib.site.render import SiteSettings, update_pages
-from orchestration.lib.site.site_state import MadeRows, SiteState
+from orchestration.lib.site.site_state import SiteState
 from tests.support.sites import feed_documents, paged
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -118,11 +118,11 @@ def _documents(root: Path, trials: list[dict], conditions: list[dict]) -> SiteSt
     for condition in conditions:
         output.write(f"feed/conditions/{condition['slug']}.json", canonical_json(condition))
     state = SiteState(root.with_name(root.name + "-state"))
-    rows = MadeRows()
+    rows = state.made()
     for trial in trials:
         rows.add(state_row(TrialDocument(trial["nct_id"], "-", [], trial), share=1.0))
     meta = {"snapshot": 1, "feed_stamp": "-", "full": True}
-    state.write(None, rows.frame(), replaced=(), meta=meta)
+    state.write(None, rows, removed=(), meta=meta)
     return state
 
 
