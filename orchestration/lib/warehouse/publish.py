@@ -104,12 +104,15 @@ def publish(
             for schema, table in _tables(con, "build")
             if f"{schema}.{table}" not in skipped and schema != SCHEMA
         ]
-        new_batches = _new_batches(con)
+        # Read once: each read of duckdb_columns() lists every table of both catalogs.
+        built, lake = _all_columns(con, "build"), _all_columns(con, NAME)
+        new_batches = _new_batches(con, ("main", "load_batches") in lake)
         whole = publish_whole(con, "build")
         for schema, table in tables:
             con.execute(f'create schema if not exists {NAME}."{schema}"')
             narrow = not whole and f"{schema}.{table}" in narrowable
-            published.changes[f"{schema}.{table}"] = _level(con, schema, table, narrow)
+            columns = built[schema, table], lake.get((schema, table), [])
+            published.changes[f"{schema}.{table}"] = _level(con, schema, table, columns, narrow)
         for schema, table in set(_tables(con, NAME)) - set(tables) - {("main", RUNS)}:
             con.execute(f'drop table {NAME}."{schema}"."{table}"')
         _copy_macros(con)
@@ -133,24 +136,33 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, st
     ).fetchall()
 
 
-def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> list:
-    return con.execute(
-        "select column_name, data_type from duckdb_columns()"
-        " where database_name = ? and schema_name = ? and table_name = ? order by column_index",
-        [database, schema, table],
+def _all_columns(
+    con: duckdb.DuckDBPyConnection, database: str
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Each table's columns (name, type) in order, by (schema, table)."""
+    rows = con.execute(
+        "select schema_name, table_name, list((column_name, data_type) order by column_index)"
+        " from duckdb_columns() where database_name = ? group by all",
+        [database],
     ).fetchall()
+    return {(schema, table): columns for schema, table, columns in rows}
 
 
 def _level(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, narrow: bool
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    columns: tuple[list[tuple[str, str]], list[tuple[str, str]]],
+    narrow: bool,
 ) -> tuple[int, int]:
-    """Make the lake's table equal the build's; return (rows deleted, rows inserted).
+    """Make the lake's table equal the build's, given the ``columns`` of each (the lake's
+    empty when it has no such table); return (rows deleted, rows inserted).
 
     When ``narrow``, a table with a key column of ``TOUCHED`` is compared only on the
     rows of the keys the unpublished builds recomputed: its other rows did not change.
     """
     built, name = f'build."{schema}"."{table}"', f'{NAME}."{schema}"."{table}"'
-    columns, published = _columns(con, "build", schema, table), _columns(con, NAME, schema, table)
+    columns, published = columns
     if published != columns:
         # New, or its columns changed: the whole table is replaced.
         deleted = 0
@@ -231,9 +243,10 @@ def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f'create or replace view {NAME}."{schema}"."{view}" as {query}')
 
 
-def _new_batches(con: duckdb.DuckDBPyConnection) -> dict:
-    """The load batches this run brings into the lake: what it loaded."""
-    if not _columns(con, NAME, "main", "load_batches"):
+def _new_batches(con: duckdb.DuckDBPyConnection, published_before: bool) -> dict:
+    """The load batches this run brings into the lake (``published_before``: whether it
+    has a table of them yet): what it loaded."""
+    if not published_before:
         previous = "select null::varchar as batch_id where false"
     else:
         previous = f"select batch_id from {NAME}.main.load_batches"
