@@ -175,13 +175,19 @@ def update(
             _remove(con, list(removed), cleared)
         points = _Points(con)
         inserts = dict(INSERTS)
-        if fresh:  # areas' rows are put in at the end, in their key's order
+        if fresh:  # areas' and words' rows are put in at the end, in their key's order
             con.execute("create temp table areas_pending as select * from areas where false")
             inserts["areas"] = "insert into areas_pending values (?, ?, ?, ?, ?)"
+            con.execute(
+                "create temp table words_pending (id, title, conditions, interventions, facets)"
+            )
+            inserts["words"] = "insert into words_pending values (?, ?, ?, ?, ?)"
         # Rows go in a batch at a time (executemany).
         for nct_ids, rows in _batches(entries, points):
             if not fresh:
                 _remove(con, nct_ids, cleared)
+            # In id order: FTS5 writes out what it holds whenever an id is lower than the last.
+            rows["words"].sort()
             for table, statement in inserts.items():
                 con.executemany(statement, rows[table])
             count += len(nct_ids)
@@ -190,7 +196,12 @@ def update(
             for statement in filter(str.strip, INDEXES.split(";")):
                 con.execute(statement)
             con.execute("insert into areas select * from areas_pending order by 1, 2, 3, 4, 5")
+            con.execute(
+                "insert into words (rowid, title, conditions, interventions, facets)"
+                " select * from words_pending order by id"
+            )
             con.execute("drop table areas_pending")
+            con.execute("drop table words_pending")
         else:  # points no site is at any more
             con.execute(
                 "delete from points where id in (select value from json_each(?))"
