@@ -190,9 +190,11 @@ def changed_trials(
     con: duckdb.DuckDBPyConnection, tables: Iterable[str], start: int, end: int
 ) -> set[str]:
     """The trials with a row inserted, updated or deleted in any of ``tables`` (of schema
-    main) by the lake's snapshots ``start`` to ``end``, from its change feed."""
+    main) by the lake's snapshots ``start`` to ``end``, from its change feed; a row about
+    no trial (a NULL key) names none."""
     changes = " union ".join(
-        f"select nct_id from table_changes('{table}', $start, $end)" for table in tables
+        f"select nct_id from table_changes('{table}', $start, $end) where nct_id is not null"
+        for table in tables
     )
     return {n for (n,) in con.execute(changes, {"start": start, "end": end}).fetchall()}
 

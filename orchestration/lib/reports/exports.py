@@ -3,8 +3,8 @@
 ``public/`` is what may be published: every mart but the analysts-only ones, each text
 column through the privacy scrubber (contact details, and the names of each trial's
 contact persons and officials, masked). ``analysts/`` holds the marts that are personal
-data or raw input (``ANALYSTS_ONLY``), as the warehouse
-has them, for analysts alone.
+data, what registrants typed, or raw input (``ANALYSTS_ONLY``), as the warehouse has them,
+for analysts alone.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ COLUMNS = """
     select column_name, data_type from duckdb_columns()
     where database_name = 'lake' and schema_name = 'main' and table_name = ?
 """
-ANALYSTS_ONLY = frozenset({*PERSON_TABLES, "quarantine"})
+# subscriptions_by_topic holds what registrants typed (a condition in their own words).
+ANALYSTS_ONLY = frozenset({*PERSON_TABLES, "quarantine", "subscriptions_by_topic"})
 BATCH_ROWS = 50_000
 
 
@@ -141,9 +142,10 @@ class Moved:
             return cls({}, frozenset(), Scrubber(), whole=True)
         return cls(window, names, details)
 
-    def trials(self, con: duckdb.DuckDBPyConnection, table: str) -> set[str] | None:
-        """The trials whose rows of ``table`` to scrub again (empty: none), or None for the
-        whole table (one without trials, or one the lake cannot say about)."""
+    def trials(self, con: duckdb.DuckDBPyConnection, table: str) -> set[str | None] | None:
+        """The trials whose rows of ``table`` to scrub again (empty: none; None among them:
+        the rows about no trial), or None for the whole table (one without trials, or one
+        the lake cannot say about)."""
         if self.whole:
             return None
         if not self.window:
@@ -160,7 +162,7 @@ class Moved:
             return None
         if not keyed:
             return None if changed or self._any_detail() else set()
-        moved = {n for (n,) in changed} | self.people
+        moved: set[str | None] = {n for (n,) in changed} | self.people
         texts = [c for c, kind in columns.items() if kind == "VARCHAR"]
         if texts and self._any_detail():
             moved |= self._holding(con, table, texts)
@@ -169,7 +171,9 @@ class Moved:
     def _any_detail(self) -> bool:
         return bool(self.details.stored_phones or self.details.stored_emails)
 
-    def _holding(self, con: duckdb.DuckDBPyConnection, table: str, texts: list[str]) -> set[str]:
+    def _holding(
+        self, con: duckdb.DuckDBPyConnection, table: str, texts: list[str]
+    ) -> set[str | None]:
         """The trials whose rows of ``table`` hold a stored detail that came or went: the
         rows whose digits hold the number's, or whose text holds the email."""
         text = "concat_ws(' ', " + ", ".join(f'"{c}"' for c in texts) + ")"
@@ -197,7 +201,7 @@ def _write_scrubbed(
     scrubber: Scrubber,
     names: dict[str, tuple[str, ...]],
     kept: Path,
-    again: set[str] | None = None,
+    again: set[str | None] | None = None,
 ) -> int:
     """Write ``table`` with every text column scrubbed, a batch of rows at a time; with
     ``again``, only those trials' rows, the others copied from ``kept`` as they were."""
@@ -207,19 +211,21 @@ def _write_scrubbed(
     batches: list[pa.RecordBatchReader] = []
     chosen = ""
     if again is not None:
-        ids = {"ids": sorted(again)}
-        con.execute(
-            f"create or replace table {AGAIN} as select unnest($ids::varchar[]) as nct_id", ids
-        )
+        # A key may be NULL (a row about no trial): its rows move together, as a trial's.
+        ids = pa.table({"nct_id": pa.array(sorted(again, key=_nulls_first), pa.string())})
+        con.register("again_given", ids)
+        con.execute(f"create or replace table {AGAIN} as select * from again_given")
+        con.unregister("again_given")
+        again_key = f"{AGAIN} as again on rows.nct_id is not distinct from again.nct_id"
         as_was = (
             cursor(con)
-            .sql(f"select * from read_parquet('{_quoted(kept)}') anti join {AGAIN} using (nct_id)")
+            .sql(f"select * from read_parquet('{_quoted(kept)}') as rows anti join {again_key}")
             .to_arrow_reader(BATCH_ROWS)
         )
         schema = cursor(con).sql(f'select * from main."{table}" limit 0').arrow().schema
         if as_was.schema == schema:  # else the columns changed: all is scrubbed again
             batches.append(as_was)
-            chosen = f"semi join {AGAIN} using (nct_id)"
+            chosen = f"semi join {again_key}"
     reader = (
         cursor(con)
         .execute(_flagged(table, texts, keyed, chosen), {"detail": MAY_HOLD_DETAIL})
@@ -278,6 +284,10 @@ def _scrubbed(
             column = pc.replace_with_mask(column, flagged, pa.array(masked, type=column.type))
         columns.append(column)
     return pa.record_batch(columns, schema=batch.schema)
+
+
+def _nulls_first(nct_id: str | None) -> tuple[bool, str]:
+    return (nct_id is not None, nct_id or "")
 
 
 def _quoted(path: Path) -> str:

@@ -17,7 +17,7 @@ from orchestration.lib.common.privacy import DETAILS_MASK, NAME_MASK
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.reports.exports import STATE, Moved, export_marts
 from tests.support.lakes import counted_rows
-from tests.support.pipeline import data_copy
+from tests.support.pipeline import data_copy, query
 from tests.support.stored_details import store_a_detail_and_a_name
 
 
@@ -60,3 +60,43 @@ def test_a_daily_export_rescrubs_what_moved_and_equals_a_whole_export(
         for path in files:
             relative = path.relative_to(current.exports)
             assert _rows(path) == _rows(whole / relative), relative
+
+
+def test_rows_about_no_trial_are_exported_again_when_they_move(
+    sample_warehouse: Settings, tmp_path: Path
+) -> None:
+    # A table whose key can be NULL (as subscriptions_by_topic's condition topics): its
+    # rows about no trial move together, as one trial's do.
+    with data_copy(sample_warehouse, tmp_path / "data") as current:
+        lake = Lake.of(current)
+        (trial,) = query(current, "select min(nct_id) from main.trials")[0]
+        with lake.connect(read_only=False) as con:
+            con.execute("create table main.followed (topic varchar, nct_id varchar, n integer)")
+            con.execute(
+                "insert into main.followed values (?, ?, 1), ('condition:a', null, 2),"
+                " ('condition:b', null, 3)",
+                [f"trial:{trial}", trial],
+            )
+        export_marts(lake, current.exports)
+        with lake.connect(read_only=False) as con:
+            con.execute("begin")
+            con.execute("update main.followed set n = 7 where topic = 'condition:a'")
+            con.execute("delete from main.followed where topic = 'condition:b'")
+            con.execute("insert into main.followed values ('condition:c', null, 1)")
+            con.execute("commit")
+        with lake.connect() as con:
+            since = json.loads((current.exports / STATE).read_text())["snapshot"]
+            assert Moved.since(con, since, current_snapshot(con)).trials(con, "followed") == {None}
+        export_marts(lake, current.exports)
+
+        exported = current.exports / "public" / "followed.parquet"
+        assert _rows(exported) == Counter(
+            {
+                (f"trial:{trial}", trial, 1): 1,
+                ("condition:a", None, 7): 1,
+                ("condition:c", None, 1): 1,
+            }
+        )
+        whole = tmp_path / "whole"
+        export_marts(lake, whole)
+        assert _rows(exported) == _rows(whole / "public" / "followed.parquet")
