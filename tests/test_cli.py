@@ -56,7 +56,7 @@ def test_run_explains_a_failure(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert main(["run", "--source", str(tmp_path / "missing.zip")]) == 1
         err = capsys.readouterr().err
         assert "dump not found" in err
-        assert "published warehouse is unchanged" in err
+        assert "The warehouse was not published: the published warehouse is unchanged." in err
         assert not Lake.of(current).exists()
 
 
@@ -82,6 +82,8 @@ def test_run_is_refused_while_dagster_has_a_run_going() -> None:
             refuse_if_dagster_is_running(instance)
 
 
-def test_the_tracked_instance_runs_one_run_at_a_time() -> None:
-    instance = dg.DagsterInstance.from_config(str(REPO_ROOT))
+def test_the_tracked_instance_runs_one_run_at_a_time(tmp_path: Path) -> None:
+    # A copy: an instance writes its storage beside its dagster.yaml.
+    (tmp_path / "dagster.yaml").write_text((REPO_ROOT / "dagster.yaml").read_text())
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
     assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1

@@ -74,21 +74,5 @@ weekly_reconcile_schedule = dg.ScheduleDefinition(
     default_status=_SCHEDULE_STATUS,
 )
 
-# Runs that hold the pipeline: started, or about to be.
-IN_PROGRESS = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
-
-
-def run_in_progress(instance: dg.DagsterInstance) -> dg.DagsterRun | None:
-    """A run of this instance that is going or queued, if any: one runs at a time."""
-    runs = instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS), limit=1)
-    return runs[0] if runs else None
-
-
 JOBS = [everything_job, daily_update_job, weekly_reconcile_job, rebuild_job]
 SCHEDULES = [daily_update_schedule, weekly_reconcile_schedule]

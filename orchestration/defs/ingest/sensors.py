@@ -5,7 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.jobs import everything_job, run_in_progress
+from orchestration.defs.jobs import everything_job
+from orchestration.defs.run_records import run_in_progress
 from orchestration.lib.common.settings import settings
 
 INBOX_SETTLE_SECONDS = 30  # a file still being copied in is left for a later tick
