@@ -19,7 +19,8 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.defs.jobs import run_in_progress
+from orchestration.defs.outcome import RunOutcome
+from orchestration.defs.run_records import command_line_tags, fail_dead_runs, run_in_progress
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
@@ -45,7 +46,8 @@ def rebuild() -> int:
 
 
 def execute(job: str, ops: dict) -> int:
-    """Run a job in-process under the pipeline's lock; print what it built."""
+    """Run a job in-process under the pipeline's lock; say what it published and what
+    failed. The exit code is the outcome's (defs/outcome.py), 3 when not started."""
     from orchestration.definitions import defs
 
     current = settings()
@@ -55,24 +57,28 @@ def execute(job: str, ops: dict) -> int:
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     try:
         with pipeline_lock(current.data_dir):
-            refuse_if_dagster_is_running(instance)
+            if instance is not None:
+                for dead in fail_dead_runs(instance, current.data_dir):
+                    print(
+                        f"Run {dead.run_id} ({dead.job_name}) had been killed: recorded as failed."
+                    )
+                refuse_if_dagster_is_running(instance)
             result = defs.resolve_job_def(job).execute_in_process(
-                run_config=run_config, instance=instance, raise_on_error=False
+                run_config=run_config,
+                instance=instance,
+                raise_on_error=False,
+                tags=command_line_tags(current.data_dir),
             )
     except RunInProgress as busy:
         print(f"Not started: {busy}", file=sys.stderr)
         return 3
-    if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data:
-                print(
-                    f"FAILED {event.step_key}: {event.step_failure_data.error.message}",
-                    file=sys.stderr,
-                )
-        print("The run failed; the published warehouse is unchanged.", file=sys.stderr)
-        return 1
-    print(summary())
-    return 0
+    outcome = RunOutcome.of(result.all_events)
+    if outcome.published:
+        print(summary())
+    code = outcome.exit_code()
+    for line in outcome.lines():
+        print(line, file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def person(action: str, email: str) -> int:

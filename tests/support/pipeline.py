@@ -16,7 +16,14 @@ from orchestration.lib.common.settings import Settings, environment, settings
 # The asset that ends the warehouse's part of the graph: tests of the warehouse alone run
 # up to it, without the site, alerts and reports after it.
 WAREHOUSE = "published_warehouse"
-ENV_VARS = ("TRIALWATCH_DATA_DIR", "TRIALWATCH_LANDING", "TRIALWATCH_LAKE", "TRIALWATCH_LAKE_DATA")
+# DAGSTER_HOME too (make sets it): a test's runs are recorded in an instance of its own.
+ENV_VARS = (
+    "TRIALWATCH_DATA_DIR",
+    "TRIALWATCH_LANDING",
+    "TRIALWATCH_LAKE",
+    "TRIALWATCH_LAKE_DATA",
+    "DAGSTER_HOME",
+)
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """The daily operation in small: the seed trial's three dated dumps (24, 27 and 28 June),
-one run a day with sign-ups in place, then a plain rerun of the last. Built once for the
+one `make run` a day (the whole graph, through the command line) with sign-ups in place,
+by trial and by condition, then a plain rerun of the last. Built once for the
 session (`seed_daily_runs` in conftest) and read by the lake's, the history's and the
 alerts' tests; after each run it keeps the lake's state, its trials, a moment and what
 each subscriber had received."""
@@ -15,17 +16,17 @@ from typing import NamedTuple
 
 import duckdb
 
+from orchestration.cli import main
+from orchestration.defs.outcome import EVERYTHING_DONE
 from orchestration.defs.warehouse.resources import UNPUBLISHED
 from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import REPO_ROOT, Settings
 from tests.support.lakes import MAIN_TABLES, counted_rows, differences
 from tests.support.mail import plain_text
-from tests.support.pipeline import data_dir, run_everything
+from tests.support.pipeline import data_dir
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 DAYS = ["2026-06-24", "2026-06-27", "2026-06-28", "2026-06-28"]  # the last, a plain rerun
-# The digests and what they need (the warehouse, the site); not the reports.
-ALERTS = "alert_digests"
 SIGNUPS = """email,nct_id,condition,created_at,unsubscribe_token
 ana@example.org,NCT06529731,,2026-06-01T09:00:00Z,ta
 ben@example.org,,Myelodysplastic Syndromes,2026-06-01,tb
@@ -37,6 +38,8 @@ gil@example.org,NCT06529731,,2026-06-01,tg
 """
 UNSUBSCRIBES = "unsubscribe_token,unsubscribed_at\ntg,2026-06-02\n"
 
+# The digests and what they need (the warehouse, the site), for tests that need no more.
+ALERTS = "alert_digests"
 TRIALS = "select nct_id, overall_status, update_count from main.trials"
 
 
@@ -77,7 +80,7 @@ def run_daily(folder: Path) -> DailyRuns:
         runs = DailyRuns(current, [], [], [], [])
         for day in DAYS:
             dump = SEED / f"NCT06529731.{day}.json"
-            assert run_everything(dump, as_of=day, up_to=ALERTS).success
+            assert main(["run", "--source", str(dump), "--as-of", day]) == EVERYTHING_DONE
             with open_lake(current) as con:
                 runs.states.append(lake_state(con))
                 runs.trials.append(con.execute(TRIALS).fetchall())
