@@ -17,7 +17,7 @@ from orchestration.lib.reports.output import previous_report, write_report
     kinds={"parquet"},
     description=(
         "Every mart as Parquet for BI tools: data/exports/public/ (scrubbed, publishable)"
-        " and data/exports/analysts/ (contacts, quarantine)."
+        " and data/exports/analysts/ (people's tables, quarantine, subscriptions_by_topic)."
     ),
 )
 def parquet_exports(

@@ -22,6 +22,7 @@ from orchestration.lib.reports.trend_queries import watched_days
 
 NEWEST_TRIALS = 10
 MOST_FOLLOWED = 10
+MIN_FOLLOWERS_SHOWN = 5
 TOP_SEGMENTS = 8
 # A trial not yet recruiting this long after its planned start has probably stalled.
 STALLED_AFTER_DAYS = 365
@@ -168,7 +169,9 @@ def gather(lake: Lake, as_of: date, previous: tuple[date, dict[str, int]] | None
 
 
 def _audience(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], list[dict[str, Any]]]:
-    """Sign-up counts (never addresses): totals, and the topics most followed."""
+    """Sign-up counts (never addresses): totals, and the trials and MeSH conditions most
+    followed, each by enough people that its count says nothing of one of them. A
+    registrant's own wording of a condition is never shown: it is what they typed."""
     totals = rows(
         con,
         """
@@ -184,11 +187,11 @@ def _audience(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], list[dict
         select s.topic_kind, s.nct_id, coalesce(t.brief_title, s.condition) as name,
             s.following, s.pending
         from main.subscriptions_by_topic as s left join main.trials as t using (nct_id)
-        where s.following > 0
+        where s.following >= ? and s.topic_kind in ('trial', 'condition')
         order by s.following desc, s.topic
         limit ?
         """,
-        [MOST_FOLLOWED],
+        [MIN_FOLLOWERS_SHOWN, MOST_FOLLOWED],
     )
     return {key: int(value) for key, value in totals.items()}, followed
 
