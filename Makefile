@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install system-run system-test manifest run rebuild test lint format dev sql site docs dashboard notebooks emulator bench clean
+.PHONY: help install system-run system-test manifest run rebuild test test-deep test-crash lint format dev sql site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -78,6 +78,25 @@ rebuild: manifest system-run  ## rebuild every model whole from the landing (as 
 # gives them (the longest first), not by their number of tests.
 test: manifest system-test  ## run the test suite
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
+
+# Random searches beyond `make test`. test-deep draws histories on both cores until
+# MINUTES= are up, prints how many passed, and a failing one's seed (SEED= plays that
+# history alone); test-crash kills runs at random moments (CRASH_SEED= the same kills).
+MINUTES ?= 60
+SEED ?=
+CRASH_SEED ?=
+DEEP_REPORT := data/logs/test-deep.txt
+test-deep: manifest system-test  ## drawn histories for MINUTES= (60), or the one of SEED=
+	@mkdir -p $(dir $(DEEP_REPORT)) && rm -f $(DEEP_REPORT)
+	@TRIALWATCH_DEEP_UNTIL=$$(( $$(date +%s) + $(MINUTES) * 60 )) \
+		TRIALWATCH_DEEP_REPORT=$(CURDIR)/$(DEEP_REPORT) $(if $(SEED),TRIALWATCH_HISTORY_SEED=$(SEED)) \
+		$(BIN)/pytest -m deep -n 2 --dist loadgroup tests/defs/test_drawn_histories.py; \
+		status=$$?; echo "Histories: $$(grep -c '^passed' $(DEEP_REPORT) 2>/dev/null) passed," \
+		"$$(grep -c '^FAILED' $(DEEP_REPORT) 2>/dev/null) failed in $(MINUTES) minutes ($(DEEP_REPORT))"; \
+		exit $$status
+
+test-crash: manifest system-test  ## kill runs at random over the sample and the seed dumps (CRASH_SEED=)
+	$(if $(CRASH_SEED),TRIALWATCH_CRASH_SEED=$(CRASH_SEED)) $(BIN)/pytest -m deep tests/defs/test_crash.py
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check .

@@ -71,3 +71,15 @@ def test_the_warehouse_counts_who_follows_what_and_holds_no_address(
     # A sign-up for a MeSH term names it; no address reaches the warehouse.
     assert ("term:Leukemia", "Leukemia") in {(t, c) for t, *_, c in published}
     assert not [row for row in published if "@" in str(row)]
+
+
+def test_what_registrants_typed_stays_with_analysts(seed_daily_runs: DailyRuns) -> None:
+    # A CSV sign-up's condition is the registrant's own words: the counts by topic are
+    # exported for analysts alone, and the report names no topic fewer than 5 follow.
+    current = seed_daily_runs.current
+    assert (current.exports / "analysts" / "subscriptions_by_topic.parquet").exists()
+    assert not (current.exports / "public" / "subscriptions_by_topic.parquet").exists()
+    report = sorted(current.reports.glob("*/report.html"))[-1]  # the last load's
+    section = report.read_text().split('id="audience"', 1)[1].split("</section>", 1)[0]
+    assert "Most followed" not in section  # nobody's topic has 5 followers here
+    assert "5 confirmed sign-ups" in section
