@@ -18,8 +18,8 @@ import pytest
 from orchestration.cli import main
 from orchestration.defs.outcome import EVERYTHING_DONE
 from orchestration.lib.common.lake import open_lake
-from orchestration.lib.common.settings import REPO_ROOT, SAMPLE_DUMP, Settings, environment
-from tests.support.histories import killed
+from orchestration.lib.common.settings import SAMPLE_DUMP, Settings, environment
+from tests.support.histories import dagster_home, killed
 from tests.support.lakes import MAIN_TABLES, counted_rows
 from tests.support.pipeline import data_dir
 from tests.support.seed_runs import SEED, SIGNUPS, UNSUBSCRIBES, received
@@ -68,18 +68,14 @@ def _digests(current: Settings) -> dict[str, Counter]:
     return {to: Counter(lines) for to, lines in received(current.outbox).items()}
 
 
-def _instance(folder: Path) -> dict[str, str]:
-    home = folder / "dagster"
-    home.mkdir(parents=True)
-    (home / "dagster.yaml").write_text((REPO_ROOT / "dagster.yaml").read_text())
-    return {"DAGSTER_HOME": str(home)}
-
-
 def test_runs_killed_at_random_end_as_a_clean_run(tmp_path: Path) -> None:
     seed = int(os.environ.get("TRIALWATCH_CRASH_SEED") or time.time())
     chance = random.Random(seed)
     took = []
-    with data_dir(tmp_path / "clean" / "data") as clean, environment(_instance(tmp_path / "clean")):
+    with (
+        data_dir(tmp_path / "clean" / "data") as clean,
+        environment(dagster_home(tmp_path / "clean")),
+    ):
         _signed_up(clean)
         for source, day in STEPS:
             started = time.monotonic()
@@ -88,7 +84,7 @@ def test_runs_killed_at_random_end_as_a_clean_run(tmp_path: Path) -> None:
         expected, digests = _tables(clean), _digests(clean)
 
     kills = 0
-    home = _instance(tmp_path / "crashed")
+    home = dagster_home(tmp_path / "crashed")
     with data_dir(tmp_path / "crashed" / "data") as crashed, environment(home):
         _signed_up(crashed)
         for (source, day), seconds in zip(STEPS, took, strict=True):

@@ -42,7 +42,7 @@ from tests.support.histories import (
     new_history,
 )
 
-pytestmark = pytest.mark.long(seconds=240)
+pytestmark = pytest.mark.long(seconds=400)
 STEPS = 4  # rules a history draws at most after its first load; about half of them run
 WORDS = st.text("abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=8)
 
@@ -53,21 +53,23 @@ class Histories(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="trialwatch-history-"))
-        self.history, self.leave = new_history(self.folder / "h")
+        self.scope = new_history(self.folder / "h")
+        self.history = self.scope.__enter__()
         self.people = 0
 
     def teardown(self) -> None:
-        self.leave()
+        self.scope.__exit__(None, None, None)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     @initialize(
-        nct=st.sampled_from(POOL),
+        follows=st.sampled_from(POOL),
+        nct=st.sampled_from(POOL[1:]),
         condition=st.sampled_from(CONDITIONS),
         web=st.booleans(),
     )
-    def a_first_trial_and_its_followers(self, nct: str, condition: str, web: bool) -> None:
-        # Every history loads something, with someone listening.
-        self._follow(f"trial:{nct}", web)
+    def followers_then_a_new_trial(self, follows: str, nct: str, condition: str, web: bool) -> None:
+        # Every history (from the pool's first trial, loaded) runs, with someone listening.
+        self._follow(f"trial:{follows}", web)
         self._follow(f"term:{condition}", web=False)
         self._load(nct)
 

@@ -13,6 +13,7 @@ confirmed or not, unsubscribes), which the next run reads. A run may be killed m
 
 from __future__ import annotations
 
+import atexit
 import copy
 import csv
 import email
@@ -21,15 +22,18 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -50,6 +54,7 @@ from tests.support.rebuild import disagreements
 POOL = ("NCT03319901", "NCT04856215", "NCT04571138", "NCT03560323")
 CONDITIONS = ("Leukemia", "Heart Failure")
 START = date(2026, 7, 1)
+FIRST_DAY = START - timedelta(days=1)
 SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED")
 OVERALL_STATUSES = ("RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED", "SUSPENDED")
 LINE = re.compile(r"^- (\d{4}-\d{2}-\d{2}) (NCT\d{8}): (.*)$")
@@ -313,20 +318,47 @@ def killed(args: list[str], after: float) -> None:
         process.wait()
 
 
-def new_history(folder: Path) -> tuple[History, Any]:
-    """A history in an empty data folder, its own Dagster instance beside it; the
-    context to leave when the history ends."""
-    folder.mkdir(parents=True)
+def dagster_home(folder: Path) -> dict[str, str]:
+    """A Dagster instance of its own in ``folder``/dagster, with the tracked settings:
+    the environment that points at it."""
     home = folder / "dagster"
-    home.mkdir()
+    home.mkdir(parents=True)
     (home / "dagster.yaml").write_text((REPO_ROOT / "dagster.yaml").read_text())
-    scope = data_dir(folder / "data")
-    current = scope.__enter__()
-    home_scope = environment({"DAGSTER_HOME": str(home)})
-    home_scope.__enter__()
+    return {"DAGSTER_HOME": str(home)}
 
-    def leave() -> None:
-        home_scope.__exit__(None, None, None)
-        scope.__exit__(None, None, None)
 
-    return History(current), leave
+@contextmanager
+def _in(folder: Path) -> Iterator[Settings]:
+    """Every trialwatch path in ``folder``/data, Dagster's instance in ``folder``/dagster."""
+    with (
+        data_dir(folder / "data") as current,
+        environment({"DAGSTER_HOME": str(folder / "dagster")}),
+    ):
+        yield current
+
+
+@cache
+def _first_load() -> Path:
+    """A folder where the pool's first trial was loaded the day before START, with no
+    one following yet: each history starts from a copy, not from a first full build
+    of its own (the slowest run of all). Built once a process, removed at its exit."""
+    folder = Path(tempfile.mkdtemp(prefix="trialwatch-first-load-")) / "h"
+    atexit.register(shutil.rmtree, folder.parent, True)
+    dagster_home(folder)
+    with _in(folder) as current:
+        history = History(current)
+        record = history.record(POOL[0], FIRST_DAY)
+        history.registry[POOL[0]] = record
+        history.run(history.dump([record]), FIRST_DAY)
+        history.check({POOL[0]: "new"}, FIRST_DAY)
+    return folder
+
+
+@contextmanager
+def new_history(folder: Path) -> Iterator[History]:
+    """A history in ``folder``: the pool's first trial loaded (``_first_load``)."""
+    shutil.copytree(_first_load(), folder, symlinks=True)
+    with _in(folder) as current:
+        history = History(current, days=[FIRST_DAY], today=START, runs=1)
+        history.registry[POOL[0]] = history.record(POOL[0], FIRST_DAY)
+        yield history
