@@ -23,13 +23,15 @@ def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: S
     tables = {t for t, _ in query(sample_warehouse, MAIN_COLUMNS)}
     exported = {p.stem: p for p in exports.rglob("*.parquet")}
     assert set(exported) == tables
-    # Personal data and raw input go to analysts only; everything else may be published.
+    # Personal data, what registrants typed and raw input go to analysts only; everything
+    # else may be published.
     assert {p.stem for p in (exports / "analysts").glob("*.parquet")} == {
         "contacts",
         "trial_officials",
         "trial_result_contacts",
         "trial_responsible_parties",
         "quarantine",
+        "subscriptions_by_topic",
     }
     for table in tables:
         frame = pl.read_parquet(exported[table])
