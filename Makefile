@@ -112,7 +112,7 @@ dev: manifest  ## the Dagster UI on http://localhost:3000 with every asset, chec
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 sql: install  ## the DuckDB shell on the published warehouse (the lake, read-only); pipe SQL in or type it
-	@init=$$($(BIN)/python -m orchestration.lib.common.lake) && exec $(BIN)/duckdb -init "$$init"
+	@init=$$($(BIN)/python -m orchestration lake-init) && exec $(BIN)/duckdb -init "$$init"
 
 site: install  ## serve the site (built by `make run`) and its sign-ups on http://127.0.0.1:SITE_PORT
 	$(BIN)/python -m orchestration.web --host 127.0.0.1 --port $(SITE_PORT)
@@ -125,7 +125,7 @@ docs: manifest  ## dbt docs for the last build (run `make run` first) on http://
 		&& ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080 --no-browser
 
 dashboard: install  ## the recruiting-trends dashboard (notebooks/trends.py) on http://127.0.0.1:DASHBOARD_PORT
-	@$(BIN)/python -m orchestration.lib.common.lake >/dev/null
+	@$(BIN)/python -m orchestration lake-init >/dev/null
 	$(BIN)/marimo run notebooks/trends.py --host 127.0.0.1 --port $(DASHBOARD_PORT) --headless --no-token
 
 notebooks: install  ## edit the notebooks (trends, explorer, quality) in marimo

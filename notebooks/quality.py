@@ -12,13 +12,14 @@ def _():
     import marimo as mo
 
     from orchestration.lib.common.lake import open_lake
+    from orchestration.lib.common.settings import settings
 
-    return alt, mo, open_lake
+    return alt, mo, open_lake, settings
 
 
 @app.cell
-def _(open_lake):
-    con = open_lake()
+def _(open_lake, settings):
+    con = open_lake(settings())
     return (con,)
 
 

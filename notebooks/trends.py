@@ -11,6 +11,7 @@ def _():
     import marimo as mo
 
     from orchestration.lib.common.lake import open_lake
+    from orchestration.lib.common.settings import settings
     from orchestration.lib.reports.charts import series_lines
     from orchestration.lib.reports.trend_queries import (
         TrendFilter,
@@ -28,13 +29,14 @@ def _():
         recruiting_by_day,
         recruiting_trials,
         series_lines,
+        settings,
         trials_by_year,
     )
 
 
 @app.cell
-def _(filter_options, open_lake):
-    con = open_lake()
+def _(filter_options, open_lake, settings):
+    con = open_lake(settings())
     options = filter_options(con)
     return con, options
 

@@ -1,12 +1,14 @@
 """Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`,
-`python -m orchestration rebuild`, and `python -m orchestration person export|erase EMAIL`.
+`python -m orchestration rebuild`, `python -m orchestration person export|erase EMAIL`
+and `python -m orchestration lake-init`.
 
 `run` runs the `everything` job in-process (the same definitions the Dagster UI loads,
 and recorded in $DAGSTER_HOME when set, so `make dev` shows the run); `rebuild` runs the
 `rebuild` job (every model rebuilt whole from the landing, published where it differs).
 Either then says where the warehouse is and what it holds. `person` answers a
 person's request about their address: a copy of everything stored about it (JSON), or
-its erasure (lib/subscribers/rights.py).
+its erasure (lib/subscribers/rights.py). `lake-init` writes the statements that open the
+lake read-only and prints where (`make sql`, `make dashboard`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import dagster as dg
 
 from orchestration.defs.outcome import RunOutcome
 from orchestration.defs.run_records import command_line_tags, fail_dead_runs, run_in_progress
-from orchestration.lib.common.lake import Lake
+from orchestration.lib.common.lake import Lake, NoLakeYet, write_init_file
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
 from orchestration.lib.ingest.registry_pull import KINDS
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     person_parser.add_argument("action", choices=["export", "erase"])
     person_parser.add_argument("email")
+    commands.add_parser("lake-init", help="write the DuckDB shell's file that opens the lake")
     args = parser.parse_args(argv)
     try:
         settings()
@@ -155,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         return rebuild()
     if args.command == "person":
         return person(args.action, args.email)
+    if args.command == "lake-init":
+        try:
+            print(write_init_file(settings()))
+        except NoLakeYet as error:
+            print(error, file=sys.stderr)
+            return 1
+        return 0
     return run(args.source or str(SAMPLE_DUMP), args.as_of or None, args.pull)
 
 

@@ -39,8 +39,9 @@ READER = """
 import json
 import dagster as dg
 from orchestration.lib.common.lake import open_lake
+from orchestration.lib.common.settings import settings
 
-with open_lake() as con:
+with open_lake(settings()) as con:
     runs = con.execute("select snapshot_id, run_id from main.runs order by 1").fetchall()
     trials = [
         con.execute(f"select count(*) from main.trials at (version => {s})").fetchall()[0][0]

@@ -1,5 +1,6 @@
 """Ingest: land a registry dump, or pull from the registry, into the raw landing."""
 
+import sys
 from datetime import date
 
 import dagster as dg
@@ -59,7 +60,8 @@ def ctgov_landing(
     registry: RegistryResource,
 ):
     """Land a dump or pull the registry: new versions in raw_studies, bad records in quarantine."""
-    progress = LoadProgress(context.log.info)
+    show = sys.stderr.isatty() or landing.settings().progress
+    progress = LoadProgress(context.log.info, show)
     try:
         if is_registry(config.source):
             client = registry.client(None if config.source == REGISTRY else config.source)
@@ -72,6 +74,7 @@ def ctgov_landing(
                     progress=lambda load, pages, total: progress.update(
                         load.records_read, total, pages, client.stats.retries
                     ),
+                    limits=landing.limits(),
                 )
             for reason in client.stats.retry_reasons:
                 context.log.warning(f"retried: {reason}")

@@ -19,7 +19,7 @@ from orchestration.lib.ingest.freshness import (
     description="The last load quarantined no record (a warning: bad records never stop a run).",
 )
 def last_load_quarantined_nothing(landing: LandingResource) -> dg.AssetCheckResult:
-    with open_read_only(landing.path()) as con:
+    with open_read_only(landing.path(), landing.settings().read_memory) as con:
         row = con.execute(
             """
             select batch_id, quarantined, issues
@@ -46,7 +46,7 @@ def last_load_quarantined_nothing(landing: LandingResource) -> dg.AssetCheckResu
 )
 def registry_data_is_fresh(landing: LandingResource) -> dg.AssetCheckResult:
     today = datetime.now(UTC).date()
-    last = last_registry_data_date(landing.path())
+    last = last_registry_data_date(landing.path(), landing.settings().read_memory)
     expected = previous_business_day(today)
     if last is None:
         return dg.AssetCheckResult(

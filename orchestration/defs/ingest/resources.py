@@ -6,6 +6,7 @@ from pathlib import Path
 
 from orchestration.defs.settings_resource import SettingsResource, setting
 from orchestration.lib.ingest.landing import LoadResult, land_dump
+from orchestration.lib.ingest.limits import LoadLimits
 from orchestration.lib.ingest.registry_client import RegistryClient
 
 
@@ -28,8 +29,11 @@ class LandingResource(SettingsResource):
     ) -> LoadResult:
         current = self.settings()
         return land_dump(
-            current.landing, source, as_of=as_of, progress=progress, workers=current.workers
+            current.landing, source, as_of=as_of, progress=progress, limits=current.load_limits
         )
+
+    def limits(self) -> LoadLimits:
+        return self.settings().load_limits
 
 
 class RegistryResource(SettingsResource):

@@ -58,8 +58,8 @@ def site_feed(
             con,
             site.writer(),
             output,
-            base=SiteState(builds.state(base)) if base is not None else None,
-            target=SiteState(builds.state(build)),
+            base=site.state(builds.state(base)) if base is not None else None,
+            target=site.state(builds.state(build)),
             full=config.full_refresh,
         )
     builds.record(build, "feed", [*output.written, *output.removed])
@@ -87,7 +87,7 @@ def site_feed(
 def site_pages(context: dg.AssetExecutionContext, site: SiteResource) -> dg.MaterializeResult:
     builds = SiteBuilds(site.settings().site)
     build = builds.build(context.run.run_id)
-    state = SiteState(builds.state(build))
+    state = site.state(builds.state(build))
     output = SiteOutput(build)
     rendered = update_pages(
         output, state, site.site_settings(), builds.changes(build), full=_full(state)
@@ -127,7 +127,7 @@ def site_search(context: dg.AssetExecutionContext, site: SiteResource) -> dg.Mat
     current = site.settings()
     builds = SiteBuilds(current.site)
     build = builds.build(context.run.run_id)
-    state = SiteState(builds.state(build))
+    state = site.state(builds.state(build))
     base = builds.based_on(build)
     changed = None if _full(state) else changed_trials(builds.changes(build))
     made = build_index(state, builds.state(base) if base else None, changed)
@@ -173,7 +173,7 @@ def site_published(context: dg.AssetExecutionContext, site: SiteResource) -> dg.
     current = site.settings()
     builds = SiteBuilds(current.site)
     build = builds.build(context.run.run_id)
-    full = _full(SiteState(builds.state(build)))
+    full = _full(site.state(builds.state(build)))
     written = None if full else builds.changes(build)
     with Lake.of(current).connect() as con:
         scrubber = warehouse_scrubber(con)

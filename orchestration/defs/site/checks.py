@@ -20,7 +20,7 @@ def summaries_are_plain() -> dg.AssetCheckResult:
     # daily build rewords, a sample of a full build's. None is read back here.
     builds = SiteBuilds(settings().site)
     live = builds.current()
-    state = SiteState(builds.state(live)) if live is not None else None
+    state = SiteState(builds.state(live), settings().read_memory) if live is not None else None
     grades = (
         state.column("grade", "grade is not null")
         if state is not None and state.meta() is not None

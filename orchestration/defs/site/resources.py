@@ -1,9 +1,12 @@
 """Where the site is linked from, and which writer words it."""
 
+from pathlib import Path
+
 from orchestration.defs.settings_resource import SettingsResource, setting
 from orchestration.lib.site.llm_writer import LanguageModelWriter
 from orchestration.lib.site.plain_language import DeterministicWriter, Writer
 from orchestration.lib.site.render import SiteSettings
+from orchestration.lib.site.site_state import SiteState
 
 
 class SiteResource(SettingsResource):
@@ -25,6 +28,10 @@ class SiteResource(SettingsResource):
             signup_url=current.signup_url,
             search_url=current.search_url,
         )
+
+    def state(self, folder: Path) -> SiteState:
+        """A build's state, queried within the reader's memory."""
+        return SiteState(folder, self.settings().read_memory)
 
     def writer(self) -> Writer:
         deterministic = DeterministicWriter()

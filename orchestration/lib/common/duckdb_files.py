@@ -12,13 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.common.settings import settings
-
-
-def memory_limit() -> str:
-    """A reader's share of the 4 GB a run may use (``TRIALWATCH_READ_MEMORY``, 1 GB): dbt's
-    DuckDB has its own 2 GB, and never runs at the same time as a reader."""
-    return settings().read_memory
+# A reader's share of the 4 GB a run may use (the default of TRIALWATCH_READ_MEMORY): dbt's
+# DuckDB has its own 2 GB, and never runs at the same time as a reader.
+READ_MEMORY = "1GB"
 
 
 def base_tables(con: duckdb.DuckDBPyConnection, schema: str = "main") -> list[str]:
@@ -34,6 +30,6 @@ def base_tables(con: duckdb.DuckDBPyConnection, schema: str = "main") -> list[st
     ]
 
 
-def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+def open_read_only(path: Path, memory: str = READ_MEMORY) -> duckdb.DuckDBPyConnection:
     """``path`` opened read-only, with the bounded cache."""
-    return duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit()})
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": memory})

@@ -12,16 +12,15 @@ its own name (``sqlite_scanner``), while a wheel holds it under its alias
 (``sqlite.duckdb_extension``), so :func:`extension_directory` lays out links to the
 wheels' files and every connection points DuckDB at it with installing turned off.
 
-``python -m orchestration.lib.common.lake`` writes the statements that open the lake
-read-only to a file (mode 600: it may hold S3 keys) and prints its path; `make sql`
-hands it to the DuckDB shell.
+:func:`write_init_file` writes the statements that open the lake read-only to a file
+(mode 600: it may hold S3 keys); `make sql` hands it to the DuckDB shell
+(``python -m orchestration lake-init`` prints its path).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from orchestration.lib.common.settings import Settings, settings
+from orchestration.lib.common.settings import Settings
 
 # DuckDB's name for each extension, by the suffix of the wheel that ships it.
 EXTENSIONS = {
@@ -106,8 +105,7 @@ class Lake:
     memory_limit: str = "1GB"
 
     @classmethod
-    def of(cls, current: Settings | None = None) -> Lake:
-        current = current or settings()
+    def of(cls, current: Settings) -> Lake:
         return cls(
             catalog=current.lake_catalog,
             data_path=current.lake_data_path,
@@ -207,14 +205,13 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return second
 
 
-def open_lake(current: Settings | None = None) -> duckdb.DuckDBPyConnection:
+def open_lake(current: Settings) -> duckdb.DuckDBPyConnection:
     """The published warehouse, read-only: what notebooks, the site, alerts and reports read."""
     return Lake.of(current).connect(read_only=True)
 
 
-def write_init_file(current: Settings | None = None) -> Path:
+def write_init_file(current: Settings) -> Path:
     """The DuckDB shell's init file that opens the lake read-only (for `make sql`)."""
-    current = current or settings()
     init = current.cache / "lake.sql"
     init.parent.mkdir(parents=True, exist_ok=True)
     lake = Lake.of(current)
@@ -226,10 +223,3 @@ def write_init_file(current: Settings | None = None) -> Path:
     os.replace(partial, init)
     return init
 
-
-if __name__ == "__main__":
-    try:
-        print(write_init_file())
-    except NoLakeYet as error:
-        print(error, file=sys.stderr)
-        sys.exit(1)

@@ -1,16 +1,19 @@
 """Every setting of trialwatch, typed and validated in one place.
 
-Each field is read from the environment variable ``TRIALWATCH_<FIELD NAME>``. Values
-are checked when they are read: an unknown choice (``TRIALWATCH_SMTP_TLS=tls``), a
+Each field is read from the environment variable ``TRIALWATCH_<FIELD NAME>`` by
+pydantic-settings (an empty variable counts as unset). Values are checked when they are
+read: an unknown choice (``TRIALWATCH_SMTP_TLS=tls``), a
 number that is not one (``TRIALWATCH_REGISTRY_RATE=fast``) or a malformed size is a
 :class:`SettingsError` naming the variable, raised when Dagster loads the definitions
 or the command line starts, never a silent fallback. Choices ignore case
 (``STARTTLS`` is ``starttls``).
 
 Every path derives from one data directory, so that a test or a second deployment
-points the whole pipeline elsewhere with one variable. :func:`settings` reads the
-environment each time it is asked (cached for an unchanged environment), which is what
-lets a test move the data directory after the definitions are loaded.
+points the whole pipeline elsewhere with one variable. Only the command line, Dagster's
+resources (defs/settings_resource.py), the web app and the notebooks call
+:func:`settings`; it reads the environment each time it is asked (cached for an unchanged
+environment), which is what lets a test move the data directory after the definitions
+are loaded. Functions in ``lib/`` take the values they need as arguments.
 
 ``python -m orchestration.lib.common.settings`` prints README's configuration table;
 a test keeps the two equal.
@@ -20,20 +23,22 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from orchestration.lib.common.duckdb_files import READ_MEMORY
+from orchestration.lib.ingest.limits import LoadLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -58,10 +63,30 @@ def _derived(shown: str, description: str) -> Any:
     return Field(default=None, description=description, json_schema_extra={"shown": shown})
 
 
-class Settings(BaseModel):
+class Settings(BaseSettings):
     """trialwatch's settings; each field ``name`` is the variable ``TRIALWATCH_NAME``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_ignore_empty=True,
+        frozen=True,
+        extra="forbid",
+        # As a plain model: a default is taken as written (the paths are derived below).
+        validate_default=False,
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment alone: no .env file or secrets folder that a run could pick up
+        # unseen.
+        return (init_settings, env_settings)
 
     # Where things are kept.
     data_dir: Path = Field(
@@ -100,7 +125,8 @@ class Settings(BaseModel):
     site_dir: Path = _derived("`$TRIALWATCH_DATA_DIR/site`", "the static site and its JSON feed")
     # What a run may use.
     landing_memory: str = Field(
-        default="512MB", description="DuckDB's cache while landing a dump (it spills beyond it)"
+        default=LoadLimits.memory,
+        description="DuckDB's cache while landing a dump (it spills beyond it)",
     )
     load_workers: int | None = Field(
         default=None,
@@ -112,24 +138,24 @@ class Settings(BaseModel):
         default="2GB", description="DuckDB's memory in the dbt build (it spills beyond it)"
     )
     read_memory: str = Field(
-        default="1GB",
+        default=READ_MEMORY,
         description=(
             "DuckDB's cache in every step that reads the warehouse or the landing, and in"
             " publishing (it spills beyond it)"
         ),
     )
     max_record_bytes: int = Field(
-        default=16_000_000,
+        default=LoadLimits.record_bytes,
         ge=1,
         description="a record (a study, a zip member's study, a line) larger is quarantined",
     )
     max_member_bytes: int = Field(
-        default=64_000_000,
+        default=LoadLimits.member_bytes,
         ge=1,
         description="a zip member (inflated) larger is quarantined, read no further",
     )
     max_document_bytes: int = Field(
-        default=1_000_000_000,
+        default=LoadLimits.document_bytes,
         ge=1,
         description="a JSON document read whole (a saved API page, one file) larger is refused",
     )
@@ -408,8 +434,14 @@ class Settings(BaseModel):
         return self.data_dir / "outbox"
 
     @property
-    def workers(self) -> int:
-        return self.load_workers or os.cpu_count() or 1
+    def load_limits(self) -> LoadLimits:
+        return LoadLimits(
+            record_bytes=self.max_record_bytes,
+            member_bytes=self.max_member_bytes,
+            document_bytes=self.max_document_bytes,
+            memory=self.landing_memory,
+            workers=self.load_workers,
+        )
 
     def dbt_env(self) -> dict[str, str]:
         """The variables dbt reads: the landing, the build file, its memory, the counts of
@@ -444,33 +476,31 @@ class Settings(BaseModel):
 
     def replace(self, **changes: Any) -> Settings:
         """These settings with some fields changed, validated like the environment's."""
-        return _validated({**self.model_dump(exclude_unset=True), **changes})
+        return _validated(
+            Settings.model_validate, obj={**self.model_dump(exclude_unset=True), **changes}
+        )
 
 
 def variable(field: str) -> str:
     return PREFIX + field.upper()
 
 
-def settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """The settings the environment gives (``os.environ`` unless another is passed)."""
-    source = os.environ if environ is None else environ
-    return _from_variables(
-        tuple(sorted((k, v) for k, v in source.items() if k.startswith(PREFIX) and v != ""))
+def settings() -> Settings:
+    """The settings the environment gives."""
+    return _from_environment(
+        tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(PREFIX)))
     )
 
 
 @lru_cache(maxsize=32)
-def _from_variables(variables: tuple[tuple[str, str], ...]) -> Settings:
-    given = dict(variables)
-    values = {
-        name: given[variable(name)] for name in Settings.model_fields if variable(name) in given
-    }
-    return _validated(values)
+def _from_environment(variables: tuple[tuple[str, str], ...]) -> Settings:
+    # ``variables`` is the cache's key; pydantic-settings reads the environment itself.
+    return _validated(Settings)
 
 
-def _validated(values: dict[str, Any]) -> Settings:
+def _validated(make: Callable[..., Settings], **values: Any) -> Settings:
     try:
-        return Settings.model_validate(values)
+        return make(**values)
     except ValidationError as error:
         problems = []
         for item in error.errors():

@@ -20,7 +20,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from orchestration.lib.common.settings import settings
 from orchestration.lib.ingest.dump_reader import (
     RawRecord,
     is_zip,
@@ -29,6 +28,7 @@ from orchestration.lib.ingest.dump_reader import (
     read_zip_members,
     zip_members,
 )
+from orchestration.lib.ingest.limits import LoadLimits
 from orchestration.lib.ingest.records import Rejected, Study, classify
 
 Chunk = tuple[list[Study], list[Rejected]]
@@ -39,45 +39,52 @@ def classified_chunks(
     as_of: date | None,
     load_date: date,
     size: int,
-    workers: int | None = None,
+    limits: LoadLimits,
 ) -> Iterator[Chunk]:
     """Every record of a dump, classified, ``size`` records per chunk."""
     path = Path(source)
-    workers = settings().workers if workers is None else workers
+    workers = limits.processes
     if workers > 1 and path.is_file() and is_zip(path):
         with open_zip(path) as archive:
             names = zip_members(archive)
         # Starting workers costs about a second: not worth it for a small zip.
         if len(names) > 2 * size:
-            yield from _in_workers(path, names, as_of, load_date, size, workers)
+            yield from _in_workers(path, names, as_of, load_date, size, limits)
             return
     chunk: list[RawRecord] = []
-    for raw in read_dump(source):
+    for raw in read_dump(source, limits):
         chunk.append(raw)
         if len(chunk) >= size:
-            yield classify_all(chunk, as_of, load_date)
+            yield classify_all(chunk, as_of, load_date, limits.record_bytes)
             chunk = []
-    yield classify_all(chunk, as_of, load_date)
+    yield classify_all(chunk, as_of, load_date, limits.record_bytes)
 
 
-def classify_all(records: Iterable[RawRecord], as_of: date | None, load_date: date) -> Chunk:
+def classify_all(
+    records: Iterable[RawRecord], as_of: date | None, load_date: date, record_bytes: int
+) -> Chunk:
     studies: list[Study] = []
     rejected: list[Rejected] = []
-    limit = settings().max_record_bytes
     for raw in records:
-        item = classify(raw, as_of, load_date, limit)
+        item = classify(raw, as_of, load_date, record_bytes)
         (studies if isinstance(item, Study) else rejected).append(item)
     return studies, rejected
 
 
 def _in_workers(
-    path: Path, names: list[str], as_of: date | None, load_date: date, size: int, workers: int
+    path: Path,
+    names: list[str],
+    as_of: date | None,
+    load_date: date,
+    size: int,
+    limits: LoadLimits,
 ) -> Iterator[Chunk]:
+    workers = limits.processes
     # Spawned, not forked: the parent holds DuckDB and Dagster threads a fork would copy.
     context = multiprocessing.get_context("spawn")
     parts = (names[start : start + size] for start in range(0, len(names), size))
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_open_in_worker, initargs=(path,)
+        workers, mp_context=context, initializer=_open_in_worker, initargs=(path, limits)
     ) as pool:
         pending: deque[Future[Chunk]] = deque()
         try:
@@ -92,16 +99,19 @@ def _in_workers(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-# The zip a worker process reads, opened once when the worker starts.
+# The zip a worker process reads, opened once when the worker starts, and the load's limits.
 _archive: zipfile.ZipFile | None = None
+_limits = LoadLimits()
 
 
-def _open_in_worker(path: Path) -> None:
-    global _archive
+def _open_in_worker(path: Path, limits: LoadLimits) -> None:
+    global _archive, _limits
     _archive = open_zip(path)
+    _limits = limits
 
 
 def _classify_members(names: list[str], as_of: date | None, load_date: date) -> Chunk:
     assert _archive is not None, "the worker opens the zip when it starts"
     label = Path(_archive.filename or "").name
-    return classify_all(read_zip_members(_archive, label, names), as_of, load_date)
+    records = read_zip_members(_archive, label, names, _limits.member_bytes)
+    return classify_all(records, as_of, load_date, _limits.record_bytes)

@@ -21,7 +21,7 @@ from typing import IO, Any
 import ijson
 import orjson
 
-from orchestration.lib.common.settings import settings
+from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
 
 _BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -64,7 +64,7 @@ def parsed_record(source: str, position: str, item: Any) -> RawRecord:
     return RawRecord(source, position, text, parsed=item)
 
 
-def read_dump(source: str | Path) -> Iterator[RawRecord]:
+def read_dump(source: str | Path, limits: LoadLimits = DEFAULT_LIMITS) -> Iterator[RawRecord]:
     """Yield every record of a dump file or folder, in a stable order."""
     path = Path(source)
     if not path.exists():
@@ -80,14 +80,14 @@ def read_dump(source: str | Path) -> Iterator[RawRecord]:
         if not files:
             raise DumpError(f"no dump files (*.json, *.jsonl, *.zip, *.gz) in folder {path}")
         for file in files:
-            yield from _read_file(file, label=str(file.relative_to(path)), top_level=False)
+            yield from _read_file(file, str(file.relative_to(path)), False, limits)
     else:
-        yield from _read_file(path, label=path.name, top_level=True)
+        yield from _read_file(path, path.name, True, limits)
 
 
-def _read_file(path: Path, label: str, top_level: bool) -> Iterator[RawRecord]:
+def _read_file(path: Path, label: str, top_level: bool, limits: LoadLimits) -> Iterator[RawRecord]:
     if is_zip(path):
-        yield from _read_zip(path, label)
+        yield from _read_zip(path, label, limits.member_bytes)
         return
     with path.open("rb") as raw:
         head = raw.read(4)
@@ -95,14 +95,14 @@ def _read_file(path: Path, label: str, top_level: bool) -> Iterator[RawRecord]:
         if head[:2] == _GZIP_MAGIC:
             name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
             with gzip.open(raw) as stream:
-                yield from _read_stream(stream, name, label, top_level)
+                yield from _read_stream(stream, name, label, top_level, limits.document_bytes)
             return
-        yield from _read_stream(raw, path.name, label, top_level)
+        yield from _read_stream(raw, path.name, label, top_level, limits.document_bytes)
 
 
-def _read_zip(path: Path, label: str) -> Iterator[RawRecord]:
+def _read_zip(path: Path, label: str, member_bytes: int) -> Iterator[RawRecord]:
     with open_zip(path) as archive:
-        yield from read_zip_members(archive, label, zip_members(archive))
+        yield from read_zip_members(archive, label, zip_members(archive), member_bytes)
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:
@@ -124,12 +124,12 @@ def zip_members(archive: zipfile.ZipFile) -> list[str]:
 
 
 def read_zip_members(
-    archive: zipfile.ZipFile, label: str, names: Iterable[str]
+    archive: zipfile.ZipFile, label: str, names: Iterable[str], limit: int
 ) -> Iterator[RawRecord]:
-    """The records of some members of a zip: a part of the dump that one worker can read."""
+    """The records of some members of a zip: a part of the dump that one worker can read.
+    A member over ``limit`` bytes, inflated, is one bad record."""
     for name in names:
         member_label = f"{label}!{name}"
-        limit = settings().max_member_bytes
         try:
             # Read at most one byte past the limit, whatever the member's header claims.
             with archive.open(name) as member:
@@ -150,7 +150,8 @@ def read_zip_members(
                 problem=f"zip member over the limit of {limit:,} bytes",
             )
             continue
-        yield from _read_stream(io.BytesIO(data), name, member_label, top_level=False)
+        # Already read within the member's limit, which bounds it as a document too.
+        yield from _read_stream(io.BytesIO(data), name, member_label, False, limit)
 
 
 def is_zip(path: Path) -> bool:
@@ -158,7 +159,10 @@ def is_zip(path: Path) -> bool:
         return raw.read(4) in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)
 
 
-def _read_stream(stream: IO[bytes], name: str, label: str, top_level: bool) -> Iterator[RawRecord]:
+def _read_stream(
+    stream: IO[bytes], name: str, label: str, top_level: bool, limit: int
+) -> Iterator[RawRecord]:
+    """Records of one stream; a JSON document read whole may hold at most ``limit`` bytes."""
     try:
         if name.lower().endswith(_LINES_SUFFIXES):
             yield from _read_lines(stream, label)
@@ -169,7 +173,6 @@ def _read_stream(stream: IO[bytes], name: str, label: str, top_level: bool) -> I
         elif first == b"" and top_level:
             raise DumpError(f"dump {label} is empty")
         elif first:
-            limit = settings().max_document_bytes
             data = stream.read(limit + 1)
             if len(data) > limit:
                 raise DumpError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from orchestration.lib.common.duckdb_files import open_read_only
+from orchestration.lib.common.duckdb_files import READ_MEMORY, open_read_only
 from orchestration.lib.ingest.registry_pull import last_pull_date
 
 
@@ -26,9 +26,9 @@ def business_days_behind(last_data: date, today: date) -> int:
     return behind
 
 
-def last_registry_data_date(landing: Path) -> date | None:
+def last_registry_data_date(landing: Path, memory: str = READ_MEMORY) -> date | None:
     """The registry data date of the newest successful pull in the landing, if any."""
     if not landing.exists():
         return None
-    with open_read_only(landing) as con:
+    with open_read_only(landing, memory) as con:
         return last_pull_date(con)

@@ -43,9 +43,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from orchestration.lib.common.settings import settings
 from orchestration.lib.ingest.classify_pool import classified_chunks, classify_all
 from orchestration.lib.ingest.dump_reader import DumpError, RawRecord
+from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
 from orchestration.lib.ingest.records import Rejected, Study
 
 SCHEMA = """
@@ -160,7 +160,7 @@ class LoadResult:
     observed: set[tuple[str, date]] = field(default_factory=set, repr=False)
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, memory: str = LoadLimits.memory) -> duckdb.DuckDBPyConnection:
     """The landing, opened for writing (readers use ``duckdb_files.open_read_only``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # DuckDB would otherwise cache up to 80% of RAM; a bounded cache keeps a load's memory
@@ -168,7 +168,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         str(path),
         config={
-            "memory_limit": settings().landing_memory,
+            "memory_limit": memory,
             "preserve_insertion_order": False,
             "checkpoint_threshold": CHECKPOINT_EVERY,
         },
@@ -183,15 +183,15 @@ def land_dump(
     as_of: date | None = None,
     batch_size: int = CHUNK_SIZE,
     progress: Callable[[LoadResult], None] | None = None,
-    workers: int | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
 ) -> LoadResult:
     """Land every record of a dump, all or nothing; raise DumpError if it cannot be read."""
-    con = connect(landing)
+    con = connect(landing, limits.memory)
     try:
         discard_interrupted(con)
         result = start_batch(con, str(source), as_of)
         try:
-            chunks = classified_chunks(source, as_of, result.started.date(), batch_size, workers)
+            chunks = classified_chunks(source, as_of, result.started.date(), batch_size, limits)
             while True:
                 waited = time.perf_counter()
                 chunk = next(chunks, None)
@@ -236,11 +236,12 @@ def land_chunk(
     con: duckdb.DuckDBPyConnection,
     result: LoadResult,
     records: Iterable[RawRecord],
+    record_bytes: int,
     also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> None:
     """Classify and land some records in one transaction (with ``also``, run inside it)."""
     started = time.perf_counter()
-    studies, rejected = classify_all(records, result.as_of, result.started.date())
+    studies, rejected = classify_all(records, result.as_of, result.started.date(), record_bytes)
     result.parse_seconds += time.perf_counter() - started
     land_classified(con, result, studies, rejected, also)
 

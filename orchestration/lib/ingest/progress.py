@@ -7,17 +7,15 @@ from collections.abc import Callable
 
 from tqdm import tqdm
 
-from orchestration.lib.common.settings import settings
-
 
 class LoadProgress:
     """Counts studies (and pages and retries, for pulls) as a load goes."""
 
-    def __init__(self, log: Callable[[str], None], every: int = 50_000) -> None:
+    def __init__(self, log: Callable[[str], None], show: bool, every: int = 50_000) -> None:
+        """``show`` draws the bar (on a terminal, or with TRIALWATCH_PROGRESS=1)."""
         self._log = log
         self._every = every
         self._next_log = every
-        show = sys.stderr.isatty() or settings().progress
         self._bar = tqdm(unit=" studies", disable=not show, file=sys.stderr, dynamic_ncols=True)
 
     def update(

@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 
 from orchestration.lib.common.safe_names import is_nct_id
-from orchestration.lib.common.settings import settings
 from orchestration.lib.ingest.dump_reader import NOT_PARSED, RawRecord
+from orchestration.lib.ingest.limits import LoadLimits
 from orchestration.lib.ingest.study_schema import Issue, SchemaViolation, validate_study
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -44,19 +44,15 @@ class Rejected:
 
 
 def classify(
-    raw: RawRecord, as_of: date | None, load_date: date, max_bytes: int | None = None
+    raw: RawRecord, as_of: date | None, load_date: date, max_bytes: int = LoadLimits.record_bytes
 ) -> Study | Rejected:
-    """Validate one record; ``as_of`` (a date given for the whole dump) wins over its own stamp.
-
-    ``max_bytes`` is ``TRIALWATCH_MAX_RECORD_BYTES`` unless given (a caller classifying
-    many records reads the setting once).
-    """
+    """Validate one record; ``as_of`` (a date given for the whole dump) wins over its own
+    stamp. A record over ``max_bytes`` is quarantined with its first kilobyte."""
     if raw.problem:
         return _reject(raw, raw.problem)
-    limit = settings().max_record_bytes if max_bytes is None else max_bytes
-    if len(raw.text) > limit:
+    if len(raw.text) > max_bytes:
         # Quarantined with its first kilobyte: a record over the limit is not kept whole.
-        reason = f"record of {len(raw.text):,} bytes is over the limit of {limit:,}"
+        reason = f"record of {len(raw.text):,} bytes is over the limit of {max_bytes:,}"
         return _reject(RawRecord(raw.source, raw.position, raw.text[:1024]), reason)
     try:
         record = orjson.loads(raw.text) if raw.parsed is NOT_PARSED else raw.parsed

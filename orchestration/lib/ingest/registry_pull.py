@@ -34,6 +34,7 @@ from orchestration.lib.ingest.landing import (
     land_dump,
     start_batch,
 )
+from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
 from orchestration.lib.ingest.registry_client import Page, RegistryClient
 
 KINDS = ("auto", "incremental", "full", "download")
@@ -57,6 +58,7 @@ def pull(
     kind: str = "auto",
     downloads: Path | None = None,
     progress: Callable[[LoadResult, int, int | None], None] | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
 ) -> PullResult:
     """Pull from the registry into the landing; ``auto`` is incremental after a first full."""
     if kind not in KINDS:
@@ -64,7 +66,7 @@ def pull(
     version = client.version()
     data_timestamp = str(version.get("dataTimestamp", ""))
     as_of = _date_of(data_timestamp)
-    con = connect(landing)
+    con = connect(landing, limits.memory)
     try:
         since = last_pull_date(con, client.base_url)
         if kind == "auto":
@@ -74,8 +76,10 @@ def pull(
         updated_since = since - OVERLAP if kind == "incremental" and since else None
         if kind == "download":
             con.close()
-            return _pull_download(landing, client, downloads, as_of, data_timestamp)
-        return _pull_pages(con, client, kind, updated_since, as_of, data_timestamp, progress)
+            return _pull_download(landing, client, downloads, as_of, data_timestamp, limits)
+        return _pull_pages(
+            con, client, kind, updated_since, as_of, data_timestamp, progress, limits.record_bytes
+        )
     finally:
         con.close()
 
@@ -88,6 +92,7 @@ def _pull_pages(
     as_of: date,
     data_timestamp: str,
     progress: Callable[[LoadResult, int, int | None], None] | None,
+    record_bytes: int,
 ) -> PullResult:
     resumed = _unfinished_pull(con, client.base_url, kind, updated_since)
     discard_interrupted(con, keep=frozenset({resumed[0].batch_id}) if resumed else frozenset())
@@ -108,12 +113,12 @@ def _pull_pages(
     )
     # However the pull stops (killed, or the registry unreachable past every retry), its
     # batch stays running and invisible: the next pull of this kind resumes it.
-    _land_saved_pages(con, result)
+    _land_saved_pages(con, result, record_bytes)
     if not resumed or token:
         for page in client.pages(params, start_token=token, start_number=pages_done + 1):
             total = page.total_count if page.total_count is not None else total
             _save_page(con, result, page)
-            _land_saved_pages(con, result)
+            _land_saved_pages(con, result, record_bytes)
             pages_done = page.number
             if progress:
                 progress(result, pages_done, total)
@@ -130,12 +135,13 @@ def _pull_download(
     downloads: Path | None,
     as_of: date,
     data_timestamp: str,
+    limits: LoadLimits,
 ) -> PullResult:
     folder = downloads or landing.parent / "downloads"
     expected = client.count()
     archive = client.download(folder / f"ctg-studies-{as_of.isoformat()}.json.zip", expected)
-    load = land_dump(landing, archive, as_of=as_of)
-    con = connect(landing)
+    load = land_dump(landing, archive, as_of=as_of, limits=limits)
+    con = connect(landing, limits.memory)
     try:
         con.execute(
             "insert into registry_pulls (batch_id, base_url, kind, data_timestamp, total_count)"
@@ -169,7 +175,9 @@ def _save_page(con: duckdb.DuckDBPyConnection, result: LoadResult, page: Page) -
     con.commit()
 
 
-def _land_saved_pages(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+def _land_saved_pages(
+    con: duckdb.DuckDBPyConnection, result: LoadResult, record_bytes: int
+) -> None:
     """Land the studies of every saved page not yet landed, each page in one transaction."""
     pending = con.execute(
         "select page_number, body from raw_pages"
@@ -185,7 +193,7 @@ def _land_saved_pages(con: duckdb.DuckDBPyConnection, result: LoadResult) -> Non
                 [result.batch_id, number],
             )
 
-        land_chunk(con, result, records, also=mark_landed)
+        land_chunk(con, result, records, record_bytes, also=mark_landed)
 
 
 def _page_records(number: int, body: str) -> list[RawRecord]:

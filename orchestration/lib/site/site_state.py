@@ -31,7 +31,7 @@ import duckdb
 import orjson
 import polars as pl
 
-from orchestration.lib.common.duckdb_files import memory_limit
+from orchestration.lib.common.duckdb_files import READ_MEMORY
 
 TRIALS, META = "trials.parquet", "meta.json"
 TERM = pl.Struct({"slug": pl.String, "mesh_id": pl.String, "term": pl.String})
@@ -88,6 +88,7 @@ class MadeRows:
 @dataclass(frozen=True)
 class SiteState:
     folder: Path
+    memory: str = READ_MEMORY  # DuckDB's cache for its queries (it spills beyond it)
 
     @property
     def trials(self) -> Path:
@@ -139,7 +140,7 @@ class SiteState:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """A connection with a reader's memory: a full build's sorts and groupings of
         600,000 rows took up to 3.9 GB unbounded, and spill beside the state instead."""
-        config = {"memory_limit": memory_limit(), "temp_directory": str(self.folder / ".spill")}
+        config = {"memory_limit": self.memory, "temp_directory": str(self.folder / ".spill")}
         return duckdb.connect(config=config)
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:

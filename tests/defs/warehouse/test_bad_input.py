@@ -24,7 +24,8 @@ SEED_DUMPS = REPO_ROOT / "data" / "seed-trial"
 READER = """
 import sys
 from orchestration.lib.common.lake import open_lake
-con = open_lake()  # one connection throughout; each query sees the latest snapshot
+from orchestration.lib.common.settings import settings
+con = open_lake(settings())  # one connection throughout; each query sees the latest snapshot
 for line in sys.stdin:
     print(con.execute(sys.argv[1]).fetchall()[0][0], flush=True)
 """

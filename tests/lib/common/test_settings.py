@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,15 +13,25 @@ import pytest
 from orchestration.defs.alerts.resources import AlertsResource
 from orchestration.defs.ingest.resources import RegistryResource
 from orchestration.lib.common.settings import (
+    PREFIX,
     REPO_ROOT,
+    Settings,
     SettingsError,
     configuration_table,
+    environment,
     settings,
 )
 
 
+def given(variables: dict[str, str]) -> Settings:
+    """The settings of an environment holding ``variables`` and no other TRIALWATCH_*."""
+    others = {name: None for name in os.environ if name.startswith(PREFIX)}
+    with environment({**others, **variables}):
+        return settings()
+
+
 def test_every_path_derives_from_the_data_directory(tmp_path: Path) -> None:
-    current = settings({"TRIALWATCH_DATA_DIR": str(tmp_path)})
+    current = given({"TRIALWATCH_DATA_DIR": str(tmp_path)})
     assert current.lake_catalog == f"sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}"
     assert current.lake_data_path == f"{tmp_path / 'lake' / 'files'}/"
     assert current.landing == tmp_path / "landing.duckdb"
@@ -28,7 +39,7 @@ def test_every_path_derives_from_the_data_directory(tmp_path: Path) -> None:
     derived = [current.site, current.cache, current.reports, current.exports, current.inbox]
     derived += [current.downloads, current.subscriptions, current.secrets, current.outbox]
     assert all(path.parent == tmp_path for path in derived)
-    team = settings(
+    team = given(
         {
             "TRIALWATCH_DATA_DIR": str(tmp_path),
             "TRIALWATCH_LAKE": "ducklake:postgres:dbname=trialwatch host=db",
@@ -41,11 +52,11 @@ def test_every_path_derives_from_the_data_directory(tmp_path: Path) -> None:
 
 
 def test_choices_ignore_case() -> None:
-    current = settings(
+    current = given(
         {"TRIALWATCH_SMTP_TLS": "STARTTLS", "TRIALWATCH_SCHEDULES": "On", "TRIALWATCH_LOG": "debug"}
     )
     assert (current.smtp_tls, current.schedules, current.log) == ("starttls", "on", "DEBUG")
-    assert settings({"TRIALWATCH_READ_MEMORY": "512mb"}).read_memory == "512MB"
+    assert given({"TRIALWATCH_READ_MEMORY": "512mb"}).read_memory == "512MB"
 
 
 @pytest.mark.parametrize(
@@ -65,12 +76,12 @@ def test_choices_ignore_case() -> None:
 )
 def test_an_unusable_value_is_an_error_naming_the_variable(variable: str, value: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(f"{variable}={value!r}")):
-        settings({variable: value})
+        given({variable: value})
 
 
 def test_every_bad_variable_is_named_at_once() -> None:
     with pytest.raises(SettingsError) as raised:
-        settings({"TRIALWATCH_SMTP_TLS": "tls", "TRIALWATCH_REGISTRY_RATE": "fast"})
+        given({"TRIALWATCH_SMTP_TLS": "tls", "TRIALWATCH_REGISTRY_RATE": "fast"})
     assert "TRIALWATCH_SMTP_TLS" in str(raised.value)
     assert "TRIALWATCH_REGISTRY_RATE" in str(raised.value)
 
@@ -119,6 +130,18 @@ def test_no_module_reads_a_setting_from_the_environment_itself() -> None:
 def test_an_smtp_login_in_clear_is_refused_unless_allowed() -> None:
     clear = {"TRIALWATCH_SMTP_USER": "trialwatch", "TRIALWATCH_SMTP_TLS": "none"}
     with pytest.raises(SettingsError, match="password in clear"):
-        settings(clear)
-    assert settings({**clear, "TRIALWATCH_SMTP_TLS": "STARTTLS"}).smtp_tls == "starttls"
-    assert settings({**clear, "TRIALWATCH_SMTP_ALLOW_PLAIN_LOGIN": "1"}).smtp_allow_plain_login
+        given(clear)
+    assert given({**clear, "TRIALWATCH_SMTP_TLS": "STARTTLS"}).smtp_tls == "starttls"
+    assert given({**clear, "TRIALWATCH_SMTP_ALLOW_PLAIN_LOGIN": "1"}).smtp_allow_plain_login
+
+
+def test_lib_takes_its_settings_as_arguments() -> None:
+    # Functions in lib/ are given what they need; only the edges (the command line,
+    # Dagster's resources, the web app, notebooks) read the environment's settings.
+    lib = REPO_ROOT / "orchestration" / "lib"
+    callers = {
+        path.relative_to(lib).as_posix()
+        for path in lib.rglob("*.py")
+        if path.name != "settings.py" and re.search(r"(?<![\w.])settings\(\)", path.read_text())
+    }
+    assert callers == set()

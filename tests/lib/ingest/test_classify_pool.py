@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.lib.ingest.landing import land_dump
+from orchestration.lib.ingest.limits import LoadLimits
 from tests.support.pipeline import query
 
 LANDED = """
@@ -24,8 +25,9 @@ def test_workers_land_what_one_process_lands(tmp_path: Path, sample_records: lis
             zf.writestr(f"{nct_id}.json", json.dumps(record, indent=2))
         zf.writestr("NCT99999999.json", "{not json")
     day = date(2026, 7, 1)
-    serial = land_dump(tmp_path / "one.duckdb", archive, as_of=day, batch_size=40, workers=1)
-    parallel = land_dump(tmp_path / "two.duckdb", archive, as_of=day, batch_size=40, workers=2)
+    one, two = LoadLimits(workers=1), LoadLimits(workers=2)
+    serial = land_dump(tmp_path / "one.duckdb", archive, as_of=day, batch_size=40, limits=one)
+    parallel = land_dump(tmp_path / "two.duckdb", archive, as_of=day, batch_size=40, limits=two)
     assert (parallel.records_read, parallel.versions_new, parallel.quarantined) == (301, 300, 1)
     assert (serial.records_read, serial.versions_new, serial.quarantined) == (301, 300, 1)
     assert parallel.issues == serial.issues
@@ -34,5 +36,5 @@ def test_workers_land_what_one_process_lands(tmp_path: Path, sample_records: lis
         ("", query(tmp_path / "one.duckdb", "select reason from quarantine")[0][0])
     ]
     # Reloading with workers adds nothing: the same anti-joins guard both paths.
-    again = land_dump(tmp_path / "two.duckdb", archive, as_of=day, batch_size=40, workers=2)
+    again = land_dump(tmp_path / "two.duckdb", archive, as_of=day, batch_size=40, limits=two)
     assert (again.versions_new, again.observations_new) == (0, 0)
