@@ -222,4 +222,3 @@ def write_init_file(current: Settings) -> Path:
         handle.write("".join(f"{statement};\n" for statement in lake.setup(read_only=True)))
     os.replace(partial, init)
     return init
-
