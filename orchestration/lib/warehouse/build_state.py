@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -44,19 +46,31 @@ PROJECT_TESTS = ("resource_type:unit_test",)
 # changes): enum findings are recorded at landing too (load_issues); relationships and
 # value lists read whole tables, as do the tests tagged ``weekly``. Primary keys, which
 # catch a merge gone wrong, and the other singular tests stay.
-WEEKLY_TESTS = (
-    "tag:weekly",
-    "test_name:accepted_enum",
-    "test_name:accepted_values",
-    "test_name:relationships",
-    "test_name:not_null",
-)
+WEEKLY_TAG = "weekly"
+WEEKLY_TEST_NAMES = ("accepted_enum", "accepted_values", "relationships", "not_null")
+WEEKLY_TESTS = (f"tag:{WEEKLY_TAG}", *(f"test_name:{name}" for name in WEEKLY_TEST_NAMES))
 # The models a daily build leaves as the last full build created them: AACT's views (one
 # per AACT table) hold no rows, they read the marts just built, and their queries change
 # only with the project, which makes the next build a full one. Creating them costs a
 # daily build seconds.
 VIEW_FOLDER = "aact"
 FULL_BUILD_ONLY = (f"path:models/{VIEW_FOLDER}",)
+
+
+def runs_in_every_build(manifest: Mapping[str, Any], test_id: str) -> bool:
+    """Whether a daily build runs this data test, as the selectors above say (a test
+    agrees with ``dbt ls``): not weekly, and on no model a daily build leaves alone.
+    Only such a test can gate every publish; the others gate the full rebuilds."""
+    test = manifest["nodes"][test_id]
+    if WEEKLY_TAG in test.get("tags", []):
+        return False
+    if (test.get("test_metadata") or {}).get("name") in WEEKLY_TEST_NAMES:
+        return False
+    views = f"models/{VIEW_FOLDER}/"
+    parents = (manifest["nodes"].get(parent, {}) for parent in test["depends_on"]["nodes"])
+    return not any(parent.get("original_file_path", "").startswith(views) for parent in parents)
+
+
 _TABLES = f"""
 create schema if not exists {SCHEMA};
 create table if not exists {SCHEMA}.builds (
