@@ -17,15 +17,18 @@ import argparse
 import json
 import os
 import sys
-from datetime import date
+from contextlib import redirect_stdout
+from datetime import UTC, date, datetime
 
 import dagster as dg
+from dagster._core.utils import make_new_run_id
 
 from orchestration.defs.outcome import RunOutcome
+from orchestration.defs.run_log import log_path, watching
 from orchestration.defs.run_records import command_line_tags, fail_dead_runs, run_in_progress
 from orchestration.lib.common.lake import Lake, NoLakeYet, write_init_file
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
-from orchestration.lib.common.settings import SAMPLE_DUMP, SettingsError, settings
+from orchestration.lib.common.settings import SAMPLE_DUMP, Settings, SettingsError, settings
 from orchestration.lib.ingest.registry_pull import KINDS
 from orchestration.lib.subscribers.links import link_secret
 from orchestration.lib.subscribers.rights import erase_person, export_person
@@ -48,14 +51,23 @@ def rebuild() -> int:
 
 
 def execute(job: str, ops: dict) -> int:
-    """Run a job in-process under the pipeline's lock; say what it published and what
-    failed. The exit code is the outcome's (defs/outcome.py), 3 when not started."""
+    """Run a job in-process under the pipeline's lock, a line per step on the console and
+    everything else in the run's log file; say what it published and what failed. The
+    exit code is the outcome's (defs/outcome.py), 3 when not started."""
     from orchestration.definitions import defs
 
     current = settings()
-    # Dagster's console shows warnings and worse; every event is still in the run's log
-    # (`make dev` shows it), and the summary below says what was built.
-    run_config = {"ops": ops, "loggers": {"console": {"config": {"log_level": current.log}}}}
+    run_id = make_new_run_id()
+    log = log_path(current.logs, run_id, datetime.now(UTC))
+    # Dagster's console shows warnings and worse (TRIALWATCH_LOG); every event is in the
+    # log file and in the run's record (`make dev` shows it).
+    run_config = {
+        "ops": ops,
+        "loggers": {
+            "console": {"config": {"log_level": current.log}},
+            "run_log": {"config": {"path": str(log)}},
+        },
+    }
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     try:
         with pipeline_lock(current.data_dir):
@@ -65,21 +77,34 @@ def execute(job: str, ops: dict) -> int:
                         f"Run {dead.run_id} ({dead.job_name}) had been killed: recorded as failed."
                     )
                 refuse_if_dagster_is_running(instance)
-            result = defs.resolve_job_def(job).execute_in_process(
-                run_config=run_config,
-                instance=instance,
-                raise_on_error=False,
-                tags=command_line_tags(current.data_dir),
-            )
+            print(f"Run {run_id} ({job}) in {current.data_dir}")
+            log.parent.mkdir(parents=True, exist_ok=True)
+            # What the steps print (dbt's output, through dagster-dbt) goes to the log too.
+            with (
+                watching(sys.stdout),
+                log.open("a", encoding="utf-8") as printed,
+                redirect_stdout(printed),
+            ):
+                result = defs.resolve_job_def(job).execute_in_process(
+                    run_config=run_config,
+                    instance=instance,
+                    raise_on_error=False,
+                    run_id=run_id,
+                    tags=command_line_tags(current.data_dir),
+                )
     except RunInProgress as busy:
         print(f"Not started: {busy}", file=sys.stderr)
         return 3
     outcome = RunOutcome.of(result.all_events)
     if outcome.published:
-        print(summary())
+        lines, counts = summary(current, outcome)
+        print("\n".join(lines))
+        with log.open("a", encoding="utf-8") as printed:
+            printed.write(tables_text(counts))
     code = outcome.exit_code()
     for line in outcome.lines():
         print(line, file=sys.stderr if code else sys.stdout)
+    print(f"Full log: {log}")
     return code
 
 
@@ -105,25 +130,48 @@ def refuse_if_dagster_is_running(instance: dg.DagsterInstance | None) -> None:
         raise RunInProgress(f"Dagster run {busy.run_id} ({busy.job_name}) is in progress")
 
 
-def summary() -> str:
-    current = settings()
+def summary(current: Settings, outcome: RunOutcome) -> tuple[list[str], dict[str, int]]:
+    """A few lines on what the run did and where things are; the row counts of every
+    table (for the log file)."""
     lake = Lake.of(current)
     with lake.connect() as con:
         counts = table_counts(con)
         snapshot = con.execute("select max(snapshot_id) from main.runs").fetchall()[0][0]
+    lines = []
+    if load := outcome.facts.get("ctgov/raw_studies"):
+        lines.append(
+            f"Landed: {_many(load['records_read'], 'record')} read,"
+            f" {_many(load['versions_new'], 'new version')},"
+            f" {load['quarantined']:,} quarantined"
+        )
+    lines.append(
+        f"Warehouse: {_many(counts['trials'], 'trial')},"
+        f" {_many(counts['trial_versions'], 'version')},"
+        f" {_many(counts['trial_changes'], 'change')}; published as snapshot {snapshot}"
+        f" of the lake {lake.shown} (make sql)"
+    )
+    if pages := outcome.facts.get("site_pages"):
+        lines.append(
+            f"Site: {_many(pages['files_written'], 'file')} written,"
+            f" {pages['files_removed']:,} removed; live in {current.site} (make site)"
+        )
+    if alerts := outcome.facts.get("alert_digests"):
+        lines.append(
+            f"Alerts: {_many(alerts['digests_sent'], 'digest')} sent ({alerts['transport']}),"
+            f" {alerts['digests_refused']:,} refused"
+        )
+    lines.append(f"Exports: {current.exports}; weekly reports: {current.reports}")
+    return lines, counts
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def tables_text(counts: dict[str, int]) -> str:
     width = max(map(len, counts))
-    lines = [
-        f"Warehouse published as snapshot {snapshot} of the lake {lake.shown}",
-        f"(its files in {lake.data_path}). Tables in schema main:",
-    ]
-    lines += [f"  {table:<{width}}  {count:>9,}" for table, count in counts.items()]
-    lines += [
-        f"Landing (every version ever loaded, run log, quarantine): {current.landing}",
-        "Query it: make sql (the DuckDB shell on the lake; earlier runs in main.runs)",
-        f"Site: {current.site} (make site); exports: {current.exports}",
-        f"Weekly reports: {current.reports} (one dated folder each); dashboard: make dashboard",
-    ]
-    return "\n".join(lines)
+    rows = [f"  {table:<{width}}  {count:>9,}" for table, count in counts.items()]
+    return "Tables in schema main:\n" + "\n".join(rows) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,7 @@ jobs and schedules that span them."""
 import dagster as dg
 
 # Modules, not their `defs`: Dagster allows one Definitions object at module scope.
-from orchestration.defs import jobs
+from orchestration.defs import jobs, run_log
 from orchestration.defs.alerts import definitions as alerts
 from orchestration.defs.ingest import definitions as ingest
 from orchestration.defs.reports import definitions as reports
@@ -22,5 +22,5 @@ defs = dg.Definitions.merge(
     site.defs,
     alerts.defs,
     reports.defs,
-    dg.Definitions(jobs=jobs.JOBS, schedules=jobs.SCHEDULES),
+    dg.Definitions(jobs=jobs.JOBS, schedules=jobs.SCHEDULES, loggers=run_log.LOGGERS),
 )

@@ -7,12 +7,14 @@ every test, and publish whatever differs (nothing, when the daily builds were ri
 
 import dagster as dg
 
+from orchestration.defs.run_log import LOGGER_CONFIG
 from orchestration.lib.common.settings import settings
 
 everything_job = dg.define_asset_job(
     "everything",
     selection=dg.AssetSelection.all(),
     description="Land a dump (or pull the registry), then build, test and publish everything.",
+    config={"loggers": LOGGER_CONFIG},
 )
 
 
@@ -30,7 +32,7 @@ def _registry_job(name: str, pull: str, description: str, full_refresh: bool = F
         name,
         selection=dg.AssetSelection.all() - WEEKLY,
         description=description,
-        config={"ops": {**ops, **(FULL_REFRESH if full_refresh else {})}},
+        config={"ops": {**ops, **(FULL_REFRESH if full_refresh else {})}, "loggers": LOGGER_CONFIG},
     )
 
 
@@ -52,7 +54,7 @@ rebuild_job = dg.define_asset_job(
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest", "alerts") - WEEKLY,
     description="Rebuild every model from the whole landing (make rebuild), publish what"
     " differs, rebuild the site and the exports.",
-    config={"ops": FULL_REFRESH},
+    config={"ops": FULL_REFRESH, "loggers": LOGGER_CONFIG},
 )
 
 # Schedules reach the live registry, so they run only where an operator says so.

@@ -14,6 +14,7 @@ failed, with why, and the exit code that says how the run ended (README, "How a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import dagster as dg
 
@@ -46,6 +47,8 @@ class RunOutcome:
     succeeded: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)  # step: why
     checks_failed: dict[str, str] = field(default_factory=dict)  # asset check: its asset
+    # What each asset materialized said of itself (its metadata), by asset key.
+    facts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, events: list[dg.DagsterEvent]) -> RunOutcome:
@@ -59,6 +62,11 @@ class RunOutcome:
             elif event.is_step_failure:
                 data = event.step_failure_data
                 outcome.failed[step] = _reason(data.error if data else None)
+            elif event.is_step_materialization:
+                made = event.step_materialization_data.materialization
+                outcome.facts[made.asset_key.to_user_string()] = {
+                    name: value.value for name, value in made.metadata.items()
+                }
             elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
                 evaluation = event.asset_check_evaluation_data
                 if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:

@@ -68,7 +68,7 @@ def test_failing_exports_stop_neither_the_site_nor_the_alerts(
         assert "Published: the warehouse, weekly report, site, alerts, lake maintenance." in err
         assert "Kept as last published: exports; the next run makes them again." in err
         (snapshot,) = query(current, "select max(snapshot_id) from main.runs")[0]
-        assert f"Warehouse published as snapshot {snapshot} of the lake" in out
+        assert f"published as snapshot {snapshot} of the lake" in out
         page = (current.site / "trials" / "NCT06529731.html").read_text()
         assert "Recruiting status: Completed" in page  # the live site is this run's
         heard = received(current.outbox)

@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.defs.metadata import tables_written
 from orchestration.defs.reports.resources import ReportsResource
+from orchestration.defs.run_log import LOGGER_CONFIG
 from orchestration.defs.warehouse.assets import published_warehouse
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.reports.exports import export_marts
@@ -66,7 +67,10 @@ def weekly_report(
 
 
 weekly_report_job = dg.define_asset_job(
-    "write_weekly_report", selection=[weekly_report], description="Write this week's report."
+    "write_weekly_report",
+    selection=[weekly_report],
+    description="Write this week's report.",
+    config={"loggers": LOGGER_CONFIG},
 )
 weekly_report_schedule = dg.ScheduleDefinition(
     job=weekly_report_job,

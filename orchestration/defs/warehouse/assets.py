@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pydantic import Field
 
 from orchestration.defs.metadata import tables_written
+from orchestration.defs.run_log import LOGGER_CONFIG
 from orchestration.defs.warehouse.dbt_resource import DBT_PROJECT, parse_project
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.lib.warehouse.build_state import VIEW_FOLDER, runs_in_every_build
@@ -136,7 +137,10 @@ def lake_maintenance(
 
 
 lake_maintenance_job = dg.define_asset_job(
-    "maintain_lake", selection=[lake_maintenance], description="Compact the lake's files."
+    "maintain_lake",
+    selection=[lake_maintenance],
+    description="Compact the lake's files.",
+    config={"loggers": LOGGER_CONFIG},
 )
 lake_maintenance_schedule = dg.ScheduleDefinition(
     job=lake_maintenance_job,

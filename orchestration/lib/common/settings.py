@@ -262,7 +262,11 @@ class Settings(BaseSettings):
     )
     # The command line.
     log: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
-        default="INFO", description="how much of a run `make run` prints"
+        default="WARNING",
+        description=(
+            "how much of Dagster's log `make run` prints beside a line per step (the run's"
+            " log file, under `$TRIALWATCH_DATA_DIR/logs/`, holds all of it)"
+        ),
     )
     progress: bool = Field(
         default=False,
@@ -381,6 +385,11 @@ class Settings(BaseSettings):
     def cache(self) -> Path:
         """Answers worth keeping between runs (the language-model writer's)."""
         return self.data_dir / "cache"
+
+    @property
+    def logs(self) -> Path:
+        """One log file per run, everything it logged and printed (defs/run_log.py)."""
+        return self.data_dir / "logs"
 
     @property
     def reports(self) -> Path:
