@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # Runs started by `make run` are recorded here, so `make dev` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 # The instance's settings: dagster.yaml on one machine, deploy/dagster.yaml (PostgreSQL)
-# for a team (README, "Deploy beyond one machine").
+# for a team (docs/operators.md, "Deploy beyond one machine").
 DAGSTER_YAML ?= dagster.yaml
 SOURCE ?=
 AS_OF ?=

@@ -1,6 +1,6 @@
 """The container recipe, read (no container runtime exists here to build it): Python
 3.11, dependencies from the lock only, what the code reads at run time copied in, and
-entry points that exist; the instance and workspace it ships say what the README says."""
+entry points that exist; the instance and workspace it ships say what the operators' guide says."""
 
 from __future__ import annotations
 

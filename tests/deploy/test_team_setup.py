@@ -1,4 +1,4 @@
-"""The team setup of README's "Deploy beyond one machine", run with the README's own
+"""The team setup of docs/operators.md's "Deploy beyond one machine", run with its own
 settings against real servers on loopback: PostgreSQL (Debian's package) for Dagster,
 the lake's catalog and the subscriber store; moto's S3 server for the lake's files and
 the site; aiosmtpd as the relay. Two `make run`s of the seed trial's dumps, then a
@@ -61,9 +61,9 @@ print(json.dumps({
 
 
 def readme_settings() -> dict[str, str]:
-    """The `export` lines of the README's block of team settings."""
-    readme = (REPO_ROOT / "README.md").read_text()
-    section = readme.split("## Deploy beyond one machine", 1)[1]
+    """The `export` lines of the operators' guide's block of team settings."""
+    guide = (REPO_ROOT / "docs" / "operators.md").read_text()
+    section = guide.split("## Deploy beyond one machine", 1)[1]
     block = section.split("```sh\n", 1)[1].split("```", 1)[0]
     found = {}
     for line in block.splitlines():
@@ -74,7 +74,7 @@ def readme_settings() -> dict[str, str]:
 
 
 def _team(folder: Path, postgres_port: int, s3: str, smtp_port: int) -> dict[str, str]:
-    """The README's settings, pointed at this test's servers and folder."""
+    """The guide's settings, pointed at this test's servers and folder."""
     swaps = {
         "127.0.0.1:5432": f"127.0.0.1:{postgres_port}",
         "port=5432": f"port={postgres_port}",

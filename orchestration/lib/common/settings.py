@@ -15,7 +15,7 @@ resources (defs/settings_resource.py), the web app and the notebooks call
 environment), which is what lets a test move the data directory after the definitions
 are loaded. Functions in ``lib/`` take the values they need as arguments.
 
-``python -m orchestration.lib.common.settings`` prints README's configuration table;
+``python -m orchestration.lib.common.settings`` prints the configuration table of docs/operators.md;
 a test keeps the two equal.
 """
 
@@ -59,7 +59,7 @@ class SettingsError(ValueError):
 
 
 def _derived(shown: str, description: str) -> Any:
-    """A path that defaults to one under the data directory; README shows ``shown``."""
+    """A path that defaults to one under the data directory; the table shows ``shown``."""
     return Field(default=None, description=description, json_schema_extra={"shown": shown})
 
 
@@ -520,7 +520,7 @@ def _validated(make: Callable[..., Settings], **values: Any) -> Settings:
 
 
 def configuration_table() -> str:
-    """README's table of variables, from the fields above."""
+    """The operators' table of variables (docs/operators.md), from the fields above."""
     lines = ["| variable | default | what |", "| --- | --- | --- |"]
     for name, field in Settings.model_fields.items():
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}

@@ -59,9 +59,9 @@ def test_each_run_is_a_snapshot_and_every_earlier_run_comes_back(
 
 def test_readme_query_gives_the_warehouse_after_a_load(seed_daily_runs: DailyRuns) -> None:
     current, _, trials, _, _ = seed_daily_runs
-    readme = (REPO_ROOT / "README.md").read_text()
+    guide = (REPO_ROOT / "docs" / "analysts.md").read_text()
     (example,) = re.findall(
-        r"```sql\n(-- The warehouse as it was after the 27 June load.*?)```", readme, re.S
+        r"```sql\n(-- The warehouse as it was after the 27 June load.*?)```", guide, re.S
     )
     with open_lake(current) as con:
         *setup, last = [s for s in example.split(";") if s.strip()]
