@@ -31,17 +31,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The model holding the keys a run recomputes, by key column. -#}
-{% macro touched_keys(key) -%}
-    {%- set models = {
-        'nct_id': 'int_touched_trials',
-        'site_id': 'int_touched_sites',
-        'mesh_id': 'int_touched_conditions',
-    } -%}
+{#- The model holding the keys a run recomputes, by key column (var touched_keys). -#}
+{% macro touched_model(key) -%}
+    {%- set models = var('touched_keys') -%}
     {%- if key not in models -%}
         {{ exceptions.raise_compiler_error('no touched keys for ' ~ key) }}
     {%- endif -%}
-    {{- return(ref(models[key])) -}}
+    {{- return(models[key]) -}}
+{%- endmacro %}
+
+{#- The same model, as a relation this model depends on. -#}
+{% macro touched_keys(key) -%}
+    {{- return(ref(touched_model(key))) -}}
 {%- endmacro %}
 
 {#- A filter to the rows of the keys this run recomputes (true when building whole).
@@ -106,11 +107,7 @@
     {%- endif -%}
     {%- set unique_key = config.unique_key -%}
     {%- if config.incremental_strategy == 'touched' -%}
-        {%- set touched = built_relation({
-            'nct_id': 'int_touched_trials',
-            'site_id': 'int_touched_sites',
-            'mesh_id': 'int_touched_conditions',
-        }[unique_key]) -%}
+        {%- set touched = built_relation(touched_model(unique_key)) -%}
         {{- return('written.' ~ unique_key ~ ' in (select ' ~ unique_key ~ ' from ' ~ touched ~ ')') -}}
     {%- elif config.incremental_strategy == 'delete+insert' and unique_key == ['nct_id', 'content_hash'] -%}
         {%- set versions = built_relation('stg_ctgov__study_modules') -%}

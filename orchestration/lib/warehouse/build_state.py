@@ -29,14 +29,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
+
+from orchestration.lib.common.settings import DBT_PROJECT_DIR
 
 SCHEMA = "build_state"
-# The key columns a build records touched keys for, with the model that holds them
-# (dbt's side of the same list is the touched_keys macro, macros/incremental.sql).
+# The key columns a build records touched keys for, with the model that holds them: the
+# project's var ``touched_keys``, which its `touched` strategy reads too.
 TOUCHED = {
-    "nct_id": "intermediate.int_touched_trials",
-    "site_id": "intermediate.int_touched_sites",
-    "mesh_id": "intermediate.int_touched_conditions",
+    column: f"intermediate.{model}"
+    for column, model in yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
+        "touched_keys"
+    ].items()
 }
 BATCH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # The unit tests test the project, not the data: CI runs them (tests/defs/warehouse/
