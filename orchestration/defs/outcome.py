@@ -3,7 +3,8 @@
 The outputs after the warehouse do not depend on one another: the exports, the weekly
 report, and the site (with its bucket, and the alerts after it). Dagster runs each whether
 another failed or not; this reads the run's events back into one line per output that
-failed, with why, and the exit code that says how the run ended (docs/operators.md, "How a run ends"):
+failed, with why, and the exit code that says how the run ended (docs/operators.md,
+"How a run ends"):
 
 - ``0``: everything was built and published;
 - ``1``: the warehouse was not published (the published warehouse is as it was);
