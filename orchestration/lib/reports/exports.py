@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import Lake, changed_trials, current_snapshot, cursor
+from orchestration.lib.common.output_versions import EXPORTS
 from orchestration.lib.common.privacy import (
     MAY_HOLD_DETAIL,
     PERSON_TABLES,
@@ -90,7 +91,7 @@ def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
     for stale in folder.rglob("*.parquet"):
         if stale not in written:
             stale.unlink()
-    (folder / STATE).write_text(json.dumps({"snapshot": snapshot}))
+    (folder / STATE).write_text(json.dumps({"snapshot": snapshot, "version": EXPORTS}))
     return counts
 
 
@@ -107,9 +108,10 @@ def _store_words(con: duckdb.DuckDBPyConnection, names: dict[str, tuple[str, ...
 
 
 def _exported(folder: Path) -> int | None:
-    """The lake snapshot the files hold, if they are whole."""
+    """The lake snapshot the files hold, if they are whole and of this version."""
     path = folder / STATE
-    return json.loads(path.read_text())["snapshot"] if path.exists() else None
+    state = json.loads(path.read_text()) if path.exists() else {}
+    return state.get("snapshot") if state.get("version") == EXPORTS else None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.lib.common.output_versions import SEARCH_INDEX
 from orchestration.lib.search.index import create, update
 from orchestration.lib.site.site_state import SiteState
 
@@ -41,7 +42,7 @@ def build_index(state: SiteState, previous: Path | None, changed: set[str] | Non
     target = state.folder / INDEX
     partial = target.with_name(f".{INDEX}.partial")
     source = previous / INDEX if previous is not None else None
-    full = changed is None or source is None or not source.exists()
+    full = changed is None or source is None or _version(source) != SEARCH_INDEX
     if full:
         con = create(partial)
     else:
@@ -62,3 +63,14 @@ def build_index(state: SiteState, previous: Path | None, changed: set[str] | Non
         con.close()
     os.replace(partial, target)
     return IndexUpdate(full, put, len(removed), trials)
+
+
+def _version(index: Path) -> int | None:
+    """The version an index was made at (SQLite's user_version), None if there is none."""
+    if not index.exists():
+        return None
+    con = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    try:
+        return con.execute("pragma user_version").fetchone()[0]
+    finally:
+        con.close()

@@ -36,6 +36,8 @@ from typing import Any
 
 import orjson
 
+from orchestration.lib.common.output_versions import SEARCH_INDEX
+
 TABLES = """
 create table trials (
     id integer primary key,
@@ -160,6 +162,7 @@ def create(path: Path) -> sqlite3.Connection:
     path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
     con.executescript(TABLES)
+    con.execute(f"pragma user_version = {SEARCH_INDEX}")
     return con
 
 

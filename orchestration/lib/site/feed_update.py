@@ -9,26 +9,24 @@ trial whose fingerprint moved is written, scrubbed and worded again. Condition
 documents are remade for the conditions of the trials that moved, and the indexes
 from the state's rows. Nothing else of the site is read.
 
-The whole feed is made again (a full build) when there is no live state, the code or
-the writer that words documents changed (the feed stamp), the lake cannot say what
-changed since (its snapshot is gone), or a full build is asked for (the weekly
-reconcile, ``make rebuild``).
+The whole feed is made again (a full build) when there is no live state, the documents'
+version (lib/common/output_versions.py) or the writer that words them changed (the feed
+stamp), the lake cannot say what changed since (its snapshot is gone), or a full build
+is asked for (the weekly reconcile, ``make rebuild``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import orjson
 
-from orchestration.lib.common import privacy
 from orchestration.lib.common.lake import current_snapshot
+from orchestration.lib.common.output_versions import DOCUMENTS
 from orchestration.lib.common.privacy import warehouse_scrubber
-from orchestration.lib.site import feed, plain_language
 from orchestration.lib.site.feed import (
     SCHEMA_VERSION,
     TrialDocument,
@@ -57,14 +55,10 @@ class FeedUpdate:
 
 
 def feed_stamp(writer: Writer) -> str:
-    """What every document depends on besides its trial: the code and the writer."""
-    digest = hashlib.blake2b(digest_size=16)
-    for module in (feed, plain_language, privacy):
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(
-        repr((SCHEMA_VERSION, type(writer).__name__, getattr(writer, "model", None))).encode()
-    )
-    return digest.hexdigest()
+    """What every document depends on besides its trial: the documents' version and the
+    writer that words them."""
+    made_by = (DOCUMENTS, SCHEMA_VERSION, type(writer).__name__, getattr(writer, "model", None))
+    return hashlib.blake2b(repr(made_by).encode(), digest_size=16).hexdigest()
 
 
 def update_feed(

@@ -5,8 +5,8 @@ Nothing depends on the time of the build: the same documents give the same bytes
 which is what lets ``SiteOutput`` rewrite only what changed. A daily build renders
 the pages of the documents its feed step wrote, and the home page, the condition list
 and the sitemap from the site state; every page is rendered again, on every core, in
-a full build or when the templates, this module or the settings changed since the
-last render (the render stamp).
+a full build or when the pages' version (lib/common/output_versions.py) or the
+settings changed since the last render (the render stamp).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import orjson
 from jinja2 import Environment
 
 from orchestration.lib.common.labels import day_label, label
+from orchestration.lib.common.output_versions import PAGES
 from orchestration.lib.common.templates import environment, template_dir
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import DISCLAIMER
@@ -319,12 +320,10 @@ def _common(settings: SiteSettings) -> dict[str, Any]:
 
 
 def render_stamp(settings: SiteSettings) -> str:
-    """What every page depends on besides its document: templates, this code, settings."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in [*sorted(TEMPLATES.iterdir()), Path(__file__)]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update(repr((settings, DISCLAIMER, _common(settings))).encode())
-    return digest.hexdigest() + "\n"
+    """What every page depends on besides its document: the pages' version (templates
+    and this code) and the settings."""
+    made_by = repr((PAGES, settings, DISCLAIMER, _common(settings))).encode()
+    return hashlib.blake2b(made_by, digest_size=16).hexdigest() + "\n"
 
 
 def _trial_feed(env: Environment, trial: dict[str, Any], base: str) -> str:
