@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -182,19 +181,6 @@ class Lake:
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
     """The id of the lake's latest snapshot, as a connection from ``connect`` sees it."""
     return con.execute(f"select id from {NAME}.current_snapshot()").fetchall()[0][0]
-
-
-def changed_trials(
-    con: duckdb.DuckDBPyConnection, tables: Iterable[str], start: int, end: int
-) -> set[str]:
-    """The trials with a row inserted, updated or deleted in any of ``tables`` (of schema
-    main) by the lake's snapshots ``start`` to ``end``, from its change feed; a row about
-    no trial (a NULL key) names none."""
-    changes = " union ".join(
-        f"select nct_id from table_changes('{table}', $start, $end) where nct_id is not null"
-        for table in tables
-    )
-    return {n for (n,) in con.execute(changes, {"start": start, "end": end}).fetchall()}
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

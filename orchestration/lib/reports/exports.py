@@ -19,14 +19,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from orchestration.lib.common.change_feed import Changes, Cursor, since
 from orchestration.lib.common.duckdb_files import base_tables
-from orchestration.lib.common.lake import Lake, changed_trials, current_snapshot, cursor
+from orchestration.lib.common.lake import Lake, cursor
 from orchestration.lib.common.output_versions import EXPORTS
 from orchestration.lib.common.privacy import (
     MAY_HOLD_DETAIL,
     PERSON_TABLES,
     Scrubber,
-    changed_details,
     name_words,
     people,
     warehouse_scrubber,
@@ -68,8 +68,8 @@ def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
         scrubber = warehouse_scrubber(con)
         names = people(con, "NCT00000000", "NCT99999999")
         _store_words(con, names)
-        snapshot = current_snapshot(con)
-        moved = Moved.since(con, _exported(folder), snapshot)
+        changes = since(con, _exported(folder), str(EXPORTS))
+        snapshot, moved = changes.now, Moved.of(changes)
         for table in base_tables(con):
             audience = ANALYSTS if table in ANALYSTS_ONLY else PUBLIC
             target = inside(folder, f"{audience}/{table}.parquet")
@@ -91,7 +91,7 @@ def export_marts(lake: Lake, folder: Path) -> dict[str, int]:
     for stale in folder.rglob("*.parquet"):
         if stale not in written:
             stale.unlink()
-    (folder / STATE).write_text(json.dumps({"snapshot": snapshot, "version": EXPORTS}))
+    (folder / STATE).write_text(json.dumps({"snapshot": snapshot, "version": str(EXPORTS)}))
     return counts
 
 
@@ -107,11 +107,13 @@ def _store_words(con: duckdb.DuckDBPyConnection, names: dict[str, tuple[str, ...
     con.unregister("person_words_given")
 
 
-def _exported(folder: Path) -> int | None:
-    """The lake snapshot the files hold, if they are whole and of this version."""
+def _exported(folder: Path) -> Cursor | None:
+    """The lake snapshot the files hold and their version, if they are whole."""
     path = folder / STATE
-    state = json.loads(path.read_text()) if path.exists() else {}
-    return state.get("snapshot") if state.get("version") == EXPORTS else None
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text())
+    return Cursor(state["snapshot"], str(state.get("version")))
 
 
 @dataclass(frozen=True)
@@ -125,24 +127,18 @@ class Moved:
     hold a stored detail that came or went; ``whole`` when the lake cannot say.
     """
 
-    window: dict[str, int]
+    changes: Changes
     people: frozenset[str]
     details: Scrubber
     whole: bool = False
 
     @classmethod
-    def since(cls, con: duckdb.DuckDBPyConnection, snapshot: int | None, now: int) -> Moved:
-        if snapshot is None or snapshot > now:
-            return cls({}, frozenset(), Scrubber(), whole=True)
-        if snapshot == now:
-            return cls({}, frozenset(), Scrubber())
-        window = {"start": snapshot + 1, "end": now}
-        try:
-            names = frozenset(changed_trials(con, PEOPLE_TABLES, window["start"], now))
-            details = changed_details(con, window["start"], now)
-        except duckdb.Error:  # the snapshot is gone, or a table is newer than it
-            return cls({}, frozenset(), Scrubber(), whole=True)
-        return cls(window, names, details)
+    def of(cls, changes: Changes) -> Moved:
+        people = changes.trials(PEOPLE_TABLES)
+        details = changes.details()
+        if people is None or details is None:
+            return cls(changes, frozenset(), Scrubber(), whole=True)
+        return cls(changes, frozenset(people), details)
 
     def trials(self, con: duckdb.DuckDBPyConnection, table: str) -> set[str | None] | None:
         """The trials whose rows of ``table`` to scrub again (empty: none; None among them:
@@ -150,21 +146,16 @@ class Moved:
         the lake cannot say about)."""
         if self.whole:
             return None
-        if not self.window:
+        if self.changes.nothing:
             return set()
         columns = dict(con.execute(COLUMNS, [table]).fetchall())
-        keyed = "nct_id" in columns
-        try:
-            changed = con.execute(
-                f"select distinct {'nct_id' if keyed else 'true'}"
-                f" from table_changes('{table}', $start, $end)",
-                self.window,
-            ).fetchall()
-        except duckdb.Error:
+        if "nct_id" not in columns:
+            changed = self.changes.rows(f"select 1 from table_changes('{table}', $start, $end)")
+            return None if changed or changed is None or self._any_detail() else set()
+        keys = self.changes.keys(table, "nct_id")
+        if keys is None:
             return None
-        if not keyed:
-            return None if changed or self._any_detail() else set()
-        moved: set[str | None] = {n for (n,) in changed} | self.people
+        moved: set[str | None] = keys | self.people
         texts = [c for c, kind in columns.items() if kind == "VARCHAR"]
         if texts and self._any_detail():
             moved |= self._holding(con, table, texts)

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from orchestration.lib.common.lake import current_snapshot
+from orchestration.lib.common.change_feed import Cursor, since
 from orchestration.lib.common.output_versions import DOCUMENTS
 from orchestration.lib.common.privacy import warehouse_scrubber
 from orchestration.lib.site.feed import (
@@ -33,7 +33,7 @@ from orchestration.lib.site.feed import (
     canonical_json,
     trial_documents,
 )
-from orchestration.lib.site.lake_changes import changes_since
+from orchestration.lib.site.lake_changes import moved_documents
 from orchestration.lib.site.output import SiteOutput
 from orchestration.lib.site.plain_language import Writer, readability_grade
 from orchestration.lib.site.site_state import SiteState
@@ -72,17 +72,16 @@ def update_feed(
     """Write this build's feed into ``output`` and its state into ``target``, from the lake
     open on ``con`` and the state ``base`` of the build it started from."""
     scrubber = warehouse_scrubber(con)
-    snapshot, stamp = current_snapshot(con), feed_stamp(writer)
+    stamp = feed_stamp(writer)
     meta = base.meta() if base is not None else None
+    cursor = Cursor(meta["snapshot"], meta["feed_stamp"]) if meta and not full else None
+    changes = since(con, cursor, stamp)
+    snapshot = changes.now
     only = known = None
-    if not full and meta is not None and meta["feed_stamp"] == stamp:
-        try:
-            moved = changes_since(con, meta["snapshot"], snapshot)
-        except duckdb.Error:  # the snapshot is gone, or a table is newer than it
-            moved = None
-        if moved is not None:
-            only = moved.trials | base.holding(moved.detail_keys)
-            known = base.fingerprints(only)
+    moved = None if changes.everything else moved_documents(changes)
+    if moved is not None and base is not None:
+        only = moved.trials | base.holding(moved.detail_keys)
+        known = base.fingerprints(only)
     full = only is None
     share = 1.0
     if full:

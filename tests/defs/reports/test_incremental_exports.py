@@ -12,7 +12,9 @@ import duckdb
 
 from orchestration.defs.reports.assets import parquet_exports
 from orchestration.defs.reports.resources import ReportsResource
-from orchestration.lib.common.lake import Lake, current_snapshot
+from orchestration.lib.common.change_feed import Cursor, since
+from orchestration.lib.common.lake import Lake
+from orchestration.lib.common.output_versions import EXPORTS
 from orchestration.lib.common.privacy import DETAILS_MASK, NAME_MASK
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.reports.exports import STATE, Moved, export_marts
@@ -34,6 +36,13 @@ def _summary(folder: Path, nct_id: str) -> str:
         ).fetchall()[0][0]
 
 
+def _cursor(exports: Path) -> Cursor:
+    """Where the exports stand, as they recorded it."""
+    state = json.loads((exports / STATE).read_text())
+    assert state["version"] == str(EXPORTS)
+    return Cursor(state["snapshot"], state["version"])
+
+
 def test_a_daily_export_rescrubs_what_moved_and_equals_a_whole_export(
     sample_warehouse: Settings, tmp_path: Path
 ) -> None:
@@ -42,8 +51,7 @@ def test_a_daily_export_rescrubs_what_moved_and_equals_a_whole_export(
         holder, number, storer, named, name = store_a_detail_and_a_name(Lake.of(current))
         assert number in _summary(current.exports, holder)
         with Lake.of(current).connect() as con:
-            since = json.loads((current.exports / STATE).read_text())["snapshot"]
-            moved = Moved.since(con, since, current_snapshot(con))
+            moved = Moved.of(since(con, _cursor(current.exports), str(EXPORTS)))
             # Rescrubbed: the trials whose contacts changed, and the one whose text holds
             # the number now stored.
             assert moved.trials(con, "trials") == {holder, named, storer}
@@ -85,8 +93,8 @@ def test_rows_about_no_trial_are_exported_again_when_they_move(
             con.execute("insert into main.followed values ('condition:c', null, 1)")
             con.execute("commit")
         with lake.connect() as con:
-            since = json.loads((current.exports / STATE).read_text())["snapshot"]
-            assert Moved.since(con, since, current_snapshot(con)).trials(con, "followed") == {None}
+            moved = Moved.of(since(con, _cursor(current.exports), str(EXPORTS)))
+            assert moved.trials(con, "followed") == {None}
         export_marts(lake, current.exports)
 
         exported = current.exports / "public" / "followed.parquet"
