@@ -8,6 +8,7 @@ from orchestration.defs import jobs, run_log
 from orchestration.defs.alerts import definitions as alerts
 from orchestration.defs.ingest import definitions as ingest
 from orchestration.defs.reports import definitions as reports
+from orchestration.defs.settings_resource import TRIALWATCH
 from orchestration.defs.site import definitions as site
 from orchestration.defs.warehouse import definitions as warehouse
 from orchestration.lib.common.settings import settings
@@ -22,5 +23,11 @@ defs = dg.Definitions.merge(
     site.defs,
     alerts.defs,
     reports.defs,
-    dg.Definitions(jobs=jobs.JOBS, schedules=jobs.SCHEDULES, loggers=run_log.LOGGERS),
+    dg.Definitions(
+        jobs=jobs.JOBS,
+        schedules=jobs.SCHEDULES,
+        loggers=run_log.LOGGERS,
+        # Every setting, the one resource a deployment configures (defs/settings_resource.py).
+        resources={"trialwatch": TRIALWATCH},
+    ),
 )

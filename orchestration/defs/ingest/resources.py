@@ -4,16 +4,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.defs.settings_resource import AreaResource
 from orchestration.lib.ingest.landing import LoadResult, land_dump
 from orchestration.lib.ingest.limits import LoadLimits
 from orchestration.lib.ingest.registry_client import RegistryClient
 
 
-class LandingResource(SettingsResource):
+class LandingResource(AreaResource):
     """The append-only raw landing (``data/landing.duckdb`` unless TRIALWATCH_LANDING says)."""
-
-    load_workers: int | None = setting("load_workers")
 
     def path(self) -> Path:
         return self.settings().landing
@@ -36,11 +34,8 @@ class LandingResource(SettingsResource):
         return self.settings().load_limits
 
 
-class RegistryResource(SettingsResource):
+class RegistryResource(AreaResource):
     """The ClinicalTrials.gov API v2."""
-
-    registry_url: str | None = setting("registry_url")
-    registry_rate: float | None = setting("registry_rate")
 
     def client(self, base_url: str | None = None) -> RegistryClient:
         """A client for ``base_url``, or for the configured registry."""

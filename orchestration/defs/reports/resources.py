@@ -1,13 +1,10 @@
 """Reports settings: where the report links to, and the browser that prints its PDF."""
 
-from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.defs.settings_resource import AreaResource
 from orchestration.lib.reports.output import find_chromium
 
 
-class ReportsResource(SettingsResource):
-    site_url: str | None = setting("site_url")
-    chromium: str | None = setting("chromium")
-
+class ReportsResource(AreaResource):
     def chromium_path(self) -> str | None:
         """The configured browser, else Chromium or Chrome on the PATH; None if there is none."""
         return find_chromium(self.settings().chromium)

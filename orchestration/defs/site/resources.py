@@ -2,24 +2,16 @@
 
 from pathlib import Path
 
-from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.defs.settings_resource import AreaResource
 from orchestration.lib.site.llm_writer import LanguageModelWriter
 from orchestration.lib.site.plain_language import DeterministicWriter, Writer
 from orchestration.lib.site.render import SiteSettings
 from orchestration.lib.site.site_state import SiteState
 
 
-class SiteResource(SettingsResource):
+class SiteResource(AreaResource):
     """The static site (``TRIALWATCH_SITE_DIR``), its links and its writer: the
     deterministic one, or an OpenAI-compatible model when ``llm_url`` is set."""
-
-    site_url: str | None = setting("site_url")
-    site_bucket: str | None = setting("site_bucket")
-    signup_url: str | None = setting("signup_url")
-    search_url: str | None = setting("search_url")
-    llm_url: str | None = setting("llm_url")
-    llm_model: str | None = setting("llm_model")
-    llm_key: str | None = setting("llm_key")
 
     def site_settings(self) -> SiteSettings:
         current = self.settings()

@@ -1,5 +1,6 @@
 import dagster as dg
 
+from orchestration.defs.settings_resource import TRIALWATCH
 from orchestration.defs.warehouse.assets import (
     lake_maintenance,
     lake_maintenance_job,
@@ -14,5 +15,5 @@ defs = dg.Definitions(
     assets=[warehouse_models, published_warehouse, lake_maintenance],
     jobs=[lake_maintenance_job],
     schedules=[lake_maintenance_schedule],
-    resources={"dbt": dbt_cli(), "warehouse": WarehouseResource()},
+    resources={"dbt": dbt_cli(), "warehouse": WarehouseResource(trialwatch=TRIALWATCH)},
 )

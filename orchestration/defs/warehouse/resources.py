@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from orchestration.defs.settings_resource import SettingsResource, setting
+from orchestration.defs.settings_resource import AreaResource
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, environment
 from orchestration.lib.warehouse import build_state
@@ -31,13 +31,8 @@ UNPUBLISHED = (
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
-class WarehouseResource(SettingsResource):
+class WarehouseResource(AreaResource):
     """The DuckDB build in ``<data dir>/.build``, published into the lake as one snapshot."""
-
-    dbt_memory: str | None = setting("dbt_memory")
-    lake: str | None = setting("lake")
-    lake_data: str | None = setting("lake_data")
-    lake_retention_days: int | None = setting("lake_retention_days")
 
     @contextmanager
     def dbt_environment(self) -> Iterator[None]:

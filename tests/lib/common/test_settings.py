@@ -12,6 +12,7 @@ import pytest
 
 from orchestration.defs.alerts.resources import AlertsResource
 from orchestration.defs.ingest.resources import RegistryResource
+from orchestration.defs.settings_resource import AreaResource, SettingsResource
 from orchestration.lib.common.settings import (
     PREFIX,
     REPO_ROOT,
@@ -86,14 +87,34 @@ def test_every_bad_variable_is_named_at_once() -> None:
     assert "TRIALWATCH_REGISTRY_RATE" in str(raised.value)
 
 
-def test_resources_take_their_fields_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dagster_configures_one_resource_of_every_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from orchestration.definitions import defs
+
+    # One configurable resource holds every setting; each area's resource reads it.
+    resources = defs.resolve_job_def("everything").resource_defs
+    assert {cls.__name__ for cls in AreaResource.__subclasses__()} >= {
+        "AlertsResource",
+        "LandingResource",
+        "RegistryResource",
+        "ReportsResource",
+        "SiteResource",
+        "WarehouseResource",
+    }
+    assert all(set(cls.model_fields) == {"trialwatch"} for cls in AreaResource.__subclasses__())
+    assert set(SettingsResource.model_fields) == set(Settings.model_fields)
+    assert "trialwatch" in resources
+    # Unset, a field is the environment's; set in Dagster, it is validated the same way.
     monkeypatch.setenv("TRIALWATCH_SMTP_TLS", "ssl")
     monkeypatch.setenv("TRIALWATCH_REGISTRY_RATE", "4")
     assert AlertsResource().settings().smtp_tls == "ssl"
-    assert AlertsResource(smtp_tls="NONE").settings().smtp_tls == "none"
+    given = SettingsResource(smtp_tls="NONE", registry_rate=2.0)
+    assert AlertsResource(trialwatch=given).settings().smtp_tls == "none"
     assert RegistryResource().client()._interval == 0.25
+    assert RegistryResource(trialwatch=given).client()._interval == 0.5
     with pytest.raises(SettingsError, match="TRIALWATCH_SMTP_TLS='tls'"):
-        AlertsResource(smtp_tls="tls").settings()
+        AlertsResource(trialwatch=SettingsResource(smtp_tls="tls")).settings()
 
 
 def test_dagster_refuses_to_load_with_a_bad_setting() -> None:
