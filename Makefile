@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install system-run system-test manifest run rebuild test test-deep test-crash lint format dev sql site docs dashboard notebooks emulator bench clean
+.PHONY: help install system-run system-test manifest run rebuild test test-fast test-deep test-crash lint format dev sql site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -78,6 +78,11 @@ rebuild: manifest system-run  ## rebuild every model whole from the landing (as 
 # gives them (the longest first), not by their number of tests.
 test: manifest system-test  ## run the test suite
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
+
+# The edit-and-test loop: no graph run, no server, no browser, no dbt (tests marked
+# neither graph nor slow nor long), on both cores; under 90 seconds.
+test-fast: install  ## the tests that build nothing and serve nothing (under 90 s)
+	$(BIN)/pytest -n 2 -m "not deep and not graph and not slow and not long" -q
 
 # Random searches beyond `make test`. test-deep draws histories on both cores until
 # MINUTES= are up, prints how many passed, and a failing one's seed (SEED= plays that

@@ -26,10 +26,21 @@ def sample_records() -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+# The session builds of the whole graph: a test that reads one is marked ``graph``; one
+# that serves the registry on loopback, ``slow``. `make test-fast` runs neither.
+GRAPH_FIXTURES = {"sample_warehouse", "dated_history", "seed_daily_runs"}
+SERVER_FIXTURES = {"emulator"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The modules marked ``long`` first, longest first; the rest in their order. xdist
     (`make test` keeps this order: --no-loadscope-reorder) hands each worker the next
     module as it frees: a long one handed out last would end the run alone."""
+    for item in items:
+        if GRAPH_FIXTURES.intersection(item.fixturenames):
+            item.add_marker("graph")
+        if SERVER_FIXTURES.intersection(item.fixturenames):
+            item.add_marker("slow")
 
     def cost(item: pytest.Item) -> int:
         long = item.get_closest_marker("long")

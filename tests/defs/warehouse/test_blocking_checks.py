@@ -11,10 +11,15 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from orchestration.defs.warehouse.assets import warehouse_models
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, settings
 from orchestration.lib.warehouse.build_state import BuildPlan
 from tests.support.rebuild import DBT
+
+# Runs dbt itself.
+pytestmark = pytest.mark.slow
 
 
 def _tests_selected(args: list[str], target: Path) -> set[str]:

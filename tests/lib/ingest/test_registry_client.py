@@ -11,6 +11,9 @@ from orchestration.lib.ingest.registry_client import RegistryError
 from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.registry import registry_client
 
+# A registry emulator on loopback, with its faults.
+pytestmark = pytest.mark.slow
+
 
 def _ids(pages) -> list[str]:
     return [s["protocolSection"]["identificationModule"]["nctId"] for p in pages for s in p.studies]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orchestration.lib.common.settings import REPO_ROOT
 from orchestration.lib.ingest.landing import land_dump
 from orchestration.lib.ingest.records import content_hash
@@ -15,6 +17,9 @@ from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.pipeline import query
 from tests.support.records import nct
 from tests.support.registry import registry_client
+
+# A registry emulator on loopback.
+pytestmark = pytest.mark.slow
 
 # The emulator serves the sample as data of 2026-06-24; a day later it changes.
 DAY_2 = "2026-06-25T09:00:00"
