@@ -7,7 +7,8 @@ of the whole process tree (Dagster, dbt and what they start) from outside:
 
 The JSON holds the run's wall time, each step's time and its start and end (epoch
 seconds, to match against memory samples), the landing's own split (reading and
-parsing against writing), and the dbt nodes' times from run_results.json.
+parsing against writing), what the site feed remade, and the dbt nodes' times from
+run_results.json.
 """
 
 from __future__ import annotations
@@ -39,12 +40,17 @@ def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
     )
     steps: dict[str, float] = {}
     landing: dict[str, Any] = {}
+    site_feed: dict[str, Any] = {}
     for event in result.all_events:
         if event.event_type_value == "STEP_SUCCESS":
             steps[event.step_key] = event.event_specific_data.duration_ms / 1000
-        if event.event_type_value == "ASSET_MATERIALIZATION" and event.step_key == "ctgov_landing":
-            metadata = event.event_specific_data.materialization.metadata
+        if event.event_type_value != "ASSET_MATERIALIZATION":
+            continue
+        metadata = event.event_specific_data.materialization.metadata
+        if event.step_key == "ctgov_landing":
             landing = {key: value.value for key, value in metadata.items() if key.endswith("_s")}
+        elif event.step_key == "site_feed":
+            site_feed = {key: value.value for key, value in metadata.items()}
     windows: dict[str, list[float]] = {}
     for entry in instance.all_logs(result.run_id):
         kind = entry.dagster_event_type
@@ -60,6 +66,8 @@ def run_job(job: str, source: str, as_of: str) -> dict[str, Any]:
         "steps": steps,
         "windows": {key: [min(times), max(times)] for key, times in windows.items()},
         "landing": landing,
+        # How much of the site the run remade (full_build, trials_remade: code_edit.py).
+        "site_feed": site_feed,
         "dbt_nodes": dbt_nodes(),
     }
 

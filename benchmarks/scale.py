@@ -67,6 +67,8 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)
     # The highest memory sampled while each Dagster step ran (the steps overlap a little).
     step_peaks: dict[str, int] = field(default_factory=dict)
+    # What the site feed said of itself (full_build, trials_remade, ...).
+    site_feed: dict[str, Any] = field(default_factory=dict)
 
 
 class TreeMemory:
@@ -123,7 +125,13 @@ def run_job(job: str, data_dir: Path, source: Path, as_of: str) -> Run:
     step_peaks = {
         step: memory.peak_between(start, end) for step, (start, end) in timings["windows"].items()
     }
-    return Run(time.perf_counter() - started, memory.peak, stages(timings), step_peaks)
+    return Run(
+        time.perf_counter() - started,
+        memory.peak,
+        stages(timings),
+        step_peaks,
+        timings.get("site_feed", {}),
+    )
 
 
 def stages(timings: dict[str, Any]) -> dict[str, float]:
