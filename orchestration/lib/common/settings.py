@@ -270,7 +270,7 @@ class Settings(BaseSettings):
     )
     progress: bool = Field(
         default=False,
-        description="`1` shows the load's progress bar when not on a terminal",
+        description="`1` shows the progress bars (the steps', the load's) when not on a terminal",
         json_schema_extra={"shown": "on a terminal"},
     )
 
