@@ -78,13 +78,13 @@ class Changes:
     def trials(self, tables: Iterable[str]) -> set[str] | None:
         """The trials with a row changed in any of ``tables``; a row about no trial (a
         NULL key) names none. None when the lake cannot say for one of them."""
-        moved: set[str] = set()
-        for table in tables:
-            keys = self.keys(table, "nct_id")
-            if keys is None:
-                return None
-            moved |= {key for key in keys if key is not None}
-        return moved
+        # One query for them all: each table_changes reads the lake's catalog.
+        changed = " union ".join(
+            f"select nct_id from table_changes('{table}', $start, $end) where nct_id is not null"
+            for table in tables
+        )
+        found = self.rows(changed)
+        return None if found is None else {nct_id for (nct_id,) in found}
 
     def details(self) -> Scrubber | None:
         """The stored phone numbers and emails that came or went: what may now be masked,

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from orchestration.lib.common.duckdb_files import READ_MEMORY
 from orchestration.lib.common.settings import Settings
 
 # DuckDB's name for each extension, by the suffix of the wheel that ships it.
@@ -101,7 +102,7 @@ class Lake:
     catalog: str  # after ``ducklake:``: ``sqlite:/path`` or ``postgres:dbname=... host=...``
     data_path: str  # a folder ending in ``/``, or ``s3://bucket/prefix/``
     extensions: Path  # the extension directory (see extension_directory)
-    memory_limit: str = "1GB"
+    memory_limit: str = READ_MEMORY
 
     @classmethod
     def of(cls, current: Settings) -> Lake:

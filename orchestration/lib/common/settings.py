@@ -15,8 +15,8 @@ resources (defs/settings_resource.py), the web app and the notebooks call
 environment), which is what lets a test move the data directory after the definitions
 are loaded. Functions in ``lib/`` take the values they need as arguments.
 
-``python -m orchestration.lib.common.settings`` prints the configuration table of docs/operators.md;
-a test keeps the two equal.
+``python -m orchestration.lib.common.settings`` prints the configuration table of
+docs/operators.md; a test keeps the two equal.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from orchestration.lib.ingest.dump_reader import (
     read_zip_members,
     zip_members,
 )
-from orchestration.lib.ingest.limits import LoadLimits
+from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
 from orchestration.lib.ingest.records import Rejected, Study, classify
 
 Chunk = tuple[list[Study], list[Rejected]]
@@ -101,7 +101,7 @@ def _in_workers(
 
 # The zip a worker process reads, opened once when the worker starts, and the load's limits.
 _archive: zipfile.ZipFile | None = None
-_limits = LoadLimits()
+_limits = DEFAULT_LIMITS
 
 
 def _open_in_worker(path: Path, limits: LoadLimits) -> None:

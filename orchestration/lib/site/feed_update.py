@@ -78,7 +78,7 @@ def update_feed(
     changes = since(con, cursor, stamp)
     snapshot = changes.now
     only = known = None
-    moved = None if changes.everything else moved_documents(changes)
+    moved = moved_documents(changes)
     if moved is not None and base is not None:
         only = moved.trials | base.holding(moved.detail_keys)
         known = base.fingerprints(only)
