@@ -12,6 +12,11 @@ its own name (``sqlite_scanner``), while a wheel holds it under its alias
 (``sqlite.duckdb_extension``), so :func:`extension_directory` lays out links to the
 wheels' files and every connection points DuckDB at it with installing turned off.
 
+DuckDB checks an extension file's signature each time a new database loads it, about
+0.3 s a connection, more than most readers' queries take. So a process checks each file
+once (:class:`_CheckedExtensions`): later connections of the same kind load the files a
+checked one loaded, unchanged since, and only those, without the check.
+
 :func:`write_init_file` writes the statements that open the lake read-only to a file
 (mode 600: it may hold S3 keys); `make sql` hands it to the DuckDB shell
 (``python -m orchestration lake-init`` prints its path).
@@ -65,6 +70,41 @@ def extension_directory(root: Path) -> Path:
             partial.symlink_to(source)
             os.replace(partial, link)
     return root
+
+
+class _CheckedExtensions:
+    """The extension files a connection of this process loaded with their signatures
+    checked, by the kind of connection (extension directory, catalog, data path's kind),
+    each with the file's identity then (inode, size, modification time)."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[tuple, dict[str, tuple[int, int, int]]] = {}
+
+    @staticmethod
+    def _identity(path: str) -> tuple[int, int, int]:
+        found = os.stat(path)
+        return found.st_ino, found.st_size, found.st_mtime_ns
+
+    def trusted(self, kind: tuple) -> list[str] | None:
+        """The names of the extensions to load without the check, if a connection of
+        this kind loaded them checked and no file changed since; else None."""
+        loaded = self._loaded.get(kind)
+        try:
+            if loaded and all(self._identity(p) == known for p, known in loaded.items()):
+                return [Path(p).name.removesuffix(".duckdb_extension") for p in loaded]
+        except OSError:
+            pass
+        return None
+
+    def record(self, kind: tuple, con: duckdb.DuckDBPyConnection) -> None:
+        """Note the files a checked connection of ``kind`` loaded."""
+        paths = con.execute(
+            "select install_path from duckdb_extensions() where loaded and install_path like '%.duckdb_extension'"
+        ).fetchall()
+        self._loaded[kind] = {path: self._identity(path) for (path,) in paths}
+
+
+_CHECKED = _CheckedExtensions()
 
 
 def sql_literal(value: str) -> str:
@@ -169,10 +209,21 @@ class Lake:
                 local.parent.mkdir(parents=True, exist_ok=True)
             if not self.data_path.startswith("s3://"):
                 Path(self.data_path).mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(config={"memory_limit": self.memory_limit})
+        kind = (str(self.extensions), self.catalog.split(":", 1)[0], self.data_path[:5])
+        config = {"memory_limit": self.memory_limit}
+        trusted = _CHECKED.trusted(kind)
+        if trusted is not None:
+            # The files checked before, loaded by name: nothing loads unchecked by itself.
+            config |= {"allow_unsigned_extensions": "true", "autoload_known_extensions": "false"}
+        con = duckdb.connect(config=config)
         try:
-            for statement in self.setup(read_only=read_only):
+            statements = self.setup(read_only=read_only)
+            if trusted is not None:
+                statements[2:2] = [f"load {name}" for name in trusted]
+            for statement in statements:
                 con.execute(statement)
+            if trusted is None:
+                _CHECKED.record(kind, con)
         except Exception:
             con.close()
             raise

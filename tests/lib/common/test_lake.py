@@ -3,6 +3,7 @@ variables, passwords kept out of what is shown."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -36,6 +37,43 @@ def test_the_extensions_load_from_the_wheels_with_installing_off(tmp_path: Path)
             ).fetchall()
         }
     assert set(EXTENSIONS.values()) <= loaded
+
+
+def _checked(con: duckdb.DuckDBPyConnection) -> bool:
+    return not con.execute("select current_setting('allow_unsigned_extensions')").fetchall()[0][0]
+
+
+def test_a_process_checks_each_extension_file_once_while_it_stays_the_same(
+    tmp_path: Path,
+) -> None:
+    lake = Lake(f"sqlite:{tmp_path / 'catalog.sqlite'}", f"{tmp_path / 'files'}/", tmp_path / "x")
+    with lake.connect(read_only=False) as con:
+        assert _checked(con)
+        con.execute("create table t as select 1 as n")
+    with lake.connect() as con:
+        assert not _checked(con)
+        assert con.execute("select n from t").fetchall() == [(1,)]
+        loaded = con.execute(
+            "select extension_name from duckdb_extensions()"
+            " where loaded and install_path like '%.duckdb_extension'"
+        ).fetchall()
+        assert sorted(loaded) == [("ducklake",), ("sqlite_scanner",)]
+        assert not con.execute("select current_setting('autoload_known_extensions')").fetchall()[
+            0
+        ][0]
+    # Another file in the link's place: checked again, then trusted again.
+    (link,) = (tmp_path / "x").rglob("ducklake.duckdb_extension")
+    target = link.resolve()
+    link.unlink()
+    shutil.copyfile(target, link)
+    with lake.connect() as con:
+        assert _checked(con)
+    with lake.connect() as con:
+        assert not _checked(con)
+    # Another kind of connection (here, another extension directory) is checked first.
+    other = Lake(lake.catalog, lake.data_path, tmp_path / "y")
+    with other.connect() as con:
+        assert _checked(con)
 
 
 def test_s3_keys_come_from_the_aws_variables_quoted() -> None:
