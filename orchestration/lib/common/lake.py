@@ -99,7 +99,8 @@ class _CheckedExtensions:
     def record(self, kind: tuple, con: duckdb.DuckDBPyConnection) -> None:
         """Note the files a checked connection of ``kind`` loaded."""
         paths = con.execute(
-            "select install_path from duckdb_extensions() where loaded and install_path like '%.duckdb_extension'"
+            "select install_path from duckdb_extensions()"
+            " where loaded and install_path like '%.duckdb_extension'"
         ).fetchall()
         self._loaded[kind] = {path: self._identity(path) for (path,) in paths}
 
