@@ -58,9 +58,9 @@ def test_a_process_checks_each_extension_file_once_while_it_stays_the_same(
             " where loaded and install_path like '%.duckdb_extension'"
         ).fetchall()
         assert sorted(loaded) == [("ducklake",), ("sqlite_scanner",)]
-        assert not con.execute("select current_setting('autoload_known_extensions')").fetchall()[
+        assert not con.execute("select current_setting('autoload_known_extensions')").fetchall()[0][
             0
-        ][0]
+        ]
     # Another file in the link's place: checked again, then trusted again.
     (link,) = (tmp_path / "x").rglob("ducklake.duckdb_extension")
     target = link.resolve()
