@@ -11,11 +11,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import SAMPLE_DUMP, Settings
 from orchestration.testing.registry_emulator import RegistryEmulator
+from tests.support.browser import chromium
 from tests.support.pipeline import data_dir, run_everything
-from tests.support.seed_runs import DailyRuns, run_daily
+from tests.support.seed_runs import (
+    DailyRuns,
+    NextDay,
+    run_daily,
+    run_next_day,
+    run_out_of_order,
+)
 from tests.support.shared import built_once
 
 
@@ -27,9 +35,16 @@ def sample_records() -> list[dict]:
 
 
 # The session builds of the whole graph: a test that reads one is marked ``graph``; one
-# that serves the registry on loopback, ``slow``. `make test-fast` runs neither.
-GRAPH_FIXTURES = {"sample_warehouse", "dated_history", "seed_daily_runs"}
-SERVER_FIXTURES = {"emulator"}
+# that serves the registry on loopback or opens the browser, ``slow``. `make test-fast`
+# runs neither.
+GRAPH_FIXTURES = {
+    "sample_warehouse",
+    "dated_history",
+    "seed_daily_runs",
+    "seed_next_day",
+    "seed_out_of_order",
+}
+SERVER_FIXTURES = {"emulator", "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -94,6 +109,27 @@ def dated_history(
 def seed_daily_runs(tmp_path_factory: pytest.TempPathFactory) -> DailyRuns:
     """The seed trial's dated dumps one run a day, with sign-ups (tests/support/seed_runs.py)."""
     return built_once(tmp_path_factory, "seed-daily", run_daily)
+
+
+@pytest.fixture(scope="session")
+def seed_next_day(tmp_path_factory: pytest.TempPathFactory, seed_daily_runs: DailyRuns) -> NextDay:
+    """The day after the daily runs, twice: its exports failing, then a normal day."""
+    return built_once(
+        tmp_path_factory, "seed-next-day", lambda folder: run_next_day(seed_daily_runs, folder)
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_out_of_order(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The seed trial's dumps landed out of order and built once, through the site."""
+    return built_once(tmp_path_factory, "seed-out-of-order", run_out_of_order)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for every page the session's tests open (one per worker)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import REPO_ROOT, Settings
-from tests.support.browser import chromium
+from tests.support.browser import new_page
 from tests.support.dated_dumps import overall_status, recruiting_sites
 from tests.support.pipeline import data_dir, query
 
@@ -128,10 +129,11 @@ def dashboard(sample_warehouse: Settings) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-def test_make_dashboard_serves_the_charts(dashboard: str, sample_records: list[dict]) -> None:
+def test_make_dashboard_serves_the_charts(
+    dashboard: str, sample_records: list[dict], browser: Browser
+) -> None:
     outside: list[str] = []
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with new_page(browser, viewport={"width": 1280, "height": 900}) as page:
         page.on(
             "request",
             lambda request: (

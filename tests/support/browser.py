@@ -1,4 +1,6 @@
-"""Debian's Chromium as the tests run it: headless, no sandbox for root, nothing that calls out."""
+"""Debian's Chromium as the tests run it: headless, no sandbox for root, nothing that calls
+out. One serves the session (conftest's ``browser``); each use opens a page in a context
+of its own, as a fresh browser would (no cookies or storage from another test)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,3 +31,13 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def new_page(browser: Browser, **options: object) -> Iterator[Page]:
+    """A page in a browser context of its own (``options``: the context's, a viewport...)."""
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 import textstat
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from orchestration.lib.common.settings import Settings
-from tests.support.browser import chromium
+from tests.support.browser import new_page
 from tests.support.pipeline import data_copy
 from tests.support.search import expected, seattle
 from tests.support.sites import feed_documents
@@ -39,16 +39,15 @@ def _find(page: Page, words: str, near: str, radius: str) -> None:
 
 
 def test_a_person_finds_trials_near_a_city_and_every_page_passes_the_audit(
-    sample_warehouse: Settings, sample_records: list[dict], tmp_path: Path
+    sample_warehouse: Settings, sample_records: list[dict], browser: Browser, tmp_path: Path
 ) -> None:
     documents = {d["nct_id"]: d for d in feed_documents(sample_warehouse.site, "trials")}
     near = seattle()
     with (
         data_copy(sample_warehouse, tmp_path / "data") as current,
         served(current.data_dir, {}) as base,
-        chromium() as browser,
+        new_page(browser) as page,
     ):
-        page = browser.new_page()
         audited: dict[str, list[str]] = {}
         page.goto(base + "index.html")
         audited["home"] = serious_violations(page)
@@ -65,7 +64,7 @@ def test_a_person_finds_trials_near_a_city_and_every_page_passes_the_audit(
         audited["search results"] = serious_violations(page)
 
         # The URL is the search: opened again, the same results.
-        shared = browser.new_page()
+        shared = page.context.new_page()
         shared.goto(page.url)
         assert _results(shared) == _results(page)
 

@@ -17,10 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import environment
 from orchestration.lib.subscribers.store import transaction
-from tests.support.browser import chromium
+from tests.support.browser import new_page
 from tests.support.lakes import postgres_server
 from tests.support.mail import confirm_link, outbox, plain_text, smtp_server
 from tests.support.pipeline import data_dir, run_everything
@@ -46,9 +47,8 @@ def first_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _sign_up_in_the_browser(base: str, addresses: list[str]) -> None:
-    with chromium() as browser:
-        page = browser.new_page()
+def _sign_up_in_the_browser(browser: Browser, base: str, addresses: list[str]) -> None:
+    with new_page(browser) as page:
         for address in addresses:
             page.goto(f"{base}trials/{TRIAL}.html")
             form = page.locator("form.signup").filter(has_text="Email me when this study changes")
@@ -57,9 +57,8 @@ def _sign_up_in_the_browser(base: str, addresses: list[str]) -> None:
             page.wait_for_selector("text=Check your inbox")
 
 
-def _confirm_in_the_browser(link: str) -> None:
-    with chromium() as browser:
-        page = browser.new_page()
+def _confirm_in_the_browser(browser: Browser, link: str) -> None:
+    with new_page(browser) as page:
         page.goto(link)
         page.get_by_role("button", name="Confirm").click()
         page.wait_for_selector("text=You are signed up")
@@ -81,12 +80,16 @@ def _one_click(message: Message) -> None:
     assert answer.status_code == 200
 
 
-def test_sign_up_confirm_digest_and_one_click_on_sqlite(first_day: Path, tmp_path: Path) -> None:
+def test_sign_up_confirm_digest_and_one_click_on_sqlite(
+    first_day: Path, browser: Browser, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(first_day, data, symlinks=True)
     many = {"TRIALWATCH_REQUESTS_PER_MINUTE": "100000"}  # the writer below is one client
     with served(data, many) as base, data_dir(data) as current, environment(site_settings(base)):
-        _sign_up_in_the_browser(base, ["ana@example.org", "ben@example.org", "cy@example.org"])
+        _sign_up_in_the_browser(
+            browser, base, ["ana@example.org", "ben@example.org", "cy@example.org"]
+        )
         confirmations = _outbox(data)
         assert sorted(m["To"] for m in confirmations) == [
             "ana@example.org",
@@ -95,7 +98,7 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(first_day: Path, tmp_pat
         ]
         for message in confirmations:
             if message["To"] != "cy@example.org":  # cy never confirms
-                _confirm_in_the_browser(confirm_link(message, base))
+                _confirm_in_the_browser(browser, confirm_link(message, base))
         # A run lands the change while the web service takes sign-ups: both write the store.
         answers: list[int] = []
         stop = threading.Event()
@@ -144,7 +147,7 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(first_day: Path, tmp_pat
 
 
 def test_the_same_flow_with_postgresql_and_a_real_smtp_server(
-    first_day: Path, tmp_path: Path
+    first_day: Path, browser: Browser, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(first_day, data, symlinks=True)
@@ -162,10 +165,10 @@ def test_the_same_flow_with_postgresql_and_a_real_smtp_server(
             data_dir(data),
             environment({**mail, **site_settings(base)}),
         ):
-            _sign_up_in_the_browser(base, ["ana@example.org", "cy@example.org"])
+            _sign_up_in_the_browser(browser, base, ["ana@example.org", "cy@example.org"])
             assert sorted(m["To"] for m in inbox.messages) == ["ana@example.org", "cy@example.org"]
             ana = next(m for m in inbox.messages if m["To"] == "ana@example.org")
-            _confirm_in_the_browser(confirm_link(ana, base))
+            _confirm_in_the_browser(browser, confirm_link(ana, base))
             assert run_everything(CHANGED, as_of=TODAY.isoformat(), up_to=ALERTS).success
             (digest,) = _digests(inbox.messages, "ana@example.org")
             assert _digests(inbox.messages, "cy@example.org") == []

@@ -11,12 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.reports.facts import gather
 from orchestration.lib.reports.output import render_html
-from tests.support.browser import chromium
+from tests.support.browser import new_page
 from tests.support.dated_dumps import (
     DAYS,
     Series,
@@ -108,12 +109,11 @@ def test_the_pdf_renders_and_reads_back(
 
 
 def test_the_html_opens_offline_with_its_charts(
-    dated_history: tuple[Series, Settings], report: Path
+    dated_history: tuple[Series, Settings], report: Path, browser: Browser
 ) -> None:
     series, _ = dated_history
     requested: list[str] = []
-    with chromium() as browser:
-        page = browser.new_page()
+    with new_page(browser) as page:
 
         def refuse(route) -> None:  # the report must need nothing but itself
             requested.append(route.request.url)
