@@ -8,22 +8,31 @@ each subscriber had received."""
 from __future__ import annotations
 
 import email
+import io
+import json
+import logging
+import shutil
 import time
 from collections import Counter, defaultdict
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
+import pytest
 
 from orchestration.cli import main
 from orchestration.defs.outcome import EVERYTHING_DONE
+from orchestration.defs.reports import assets as reports_assets
 from orchestration.defs.warehouse.resources import UNPUBLISHED
 from orchestration.lib.common.lake import open_lake
 from orchestration.lib.common.settings import REPO_ROOT, Settings
+from orchestration.lib.ingest.landing import land_dump
+from orchestration.lib.reports.exports import STATE
 from tests.support.lakes import MAIN_TABLES, counted_rows, differences
 from tests.support.mail import plain_text
-from tests.support.pipeline import data_dir
+from tests.support.pipeline import data_dir, run_everything
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 DAYS = ["2026-06-24", "2026-06-27", "2026-06-28", "2026-06-28"]  # the last, a plain rerun
@@ -89,3 +98,114 @@ def run_daily(folder: Path) -> DailyRuns:
             runs.received.append(received(current.outbox))
             time.sleep(0.05)
         return runs
+
+
+def run_out_of_order(folder: Path) -> Settings:
+    """The three dumps out of order, in one run: the 28th and the 24th landed first, then
+    a run of the 27th through the site (not the alerts or the reports)."""
+    with data_dir(folder) as current:
+        land_dump(current.landing, SEED / "NCT06529731.2026-06-28.json")
+        land_dump(current.landing, SEED / "NCT06529731.2026-06-24.json")
+        dump = SEED / "NCT06529731.2026-06-27.json"
+        assert run_everything(dump, up_to="site_published").success
+        return current
+
+
+# The day after the daily runs: the Seattle site closed.
+NEXT_DAY = "2026-06-29"
+EXPORTS_BROKEN = "No space left on device (the exports' disk, on purpose)"
+
+
+class Printed(NamedTuple):
+    """One `make run` as its caller saw it: exit code, stdout, stderr, and each logging
+    record at WARNING or above."""
+
+    code: int
+    out: str
+    err: str
+    warnings: list[str]
+
+
+def printed_run(args: list[str]) -> Printed:
+    """``main(args)``, with what it printed and logged (WARNING or above) kept."""
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.Handler(logging.WARNING)
+    warnings: list[str] = []
+    handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(args)
+    finally:
+        root.removeHandler(handler)
+    return Printed(code, out.getvalue(), err.getvalue(), warnings)
+
+
+class NextDay(NamedTuple):
+    """A copy of the daily runs, its malformed sign-up gone, then the Seattle site closed
+    on ``NEXT_DAY``: one run with the exports failing, then the same dump again, a normal
+    day. Kept after the failing run: what had been received and exported before it, what
+    was received, exported and live after it."""
+
+    current: Settings
+    failing: Printed
+    again: Printed
+    received_before: dict[str, list[str]]
+    exported_before: int
+    received_after: dict[str, list[str]]
+    exported_after: int
+    exported_sites_after: list[tuple]
+    page_after: str
+    snapshot_after: int
+
+
+def seattle_closed(folder: Path) -> Path:
+    record = json.loads((SEED / "NCT06529731.2026-06-28.json").read_text())
+    (seattle,) = [
+        site
+        for site in record["protocolSection"]["contactsLocationsModule"]["locations"]
+        if site["city"] == "Seattle"
+    ]
+    seattle["status"] = "COMPLETED"
+    record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = NEXT_DAY
+    dump = folder / f"NCT06529731.{NEXT_DAY}.json"
+    dump.write_text(json.dumps(record))
+    return dump
+
+
+def exported_sites(exports: Path) -> list[tuple]:
+    with duckdb.connect() as con:
+        return con.execute(
+            "select site_status from read_parquet(?) where city = 'Seattle'",
+            [str(exports / "public" / "trial_sites.parquet")],
+        ).fetchall()
+
+
+def _exported_snapshot(current: Settings) -> int:
+    return json.loads((current.exports / STATE).read_text())["snapshot"]
+
+
+def run_next_day(daily: DailyRuns, folder: Path) -> NextDay:
+    shutil.copytree(daily.current.data_dir, folder / "data", symlinks=True)
+    with data_dir(folder / "data") as current:
+        # A normal day: the malformed sign-up, warned of whenever its file is read, is gone.
+        signups = current.subscriptions / "signups.csv"
+        lines = signups.read_text().splitlines(keepends=True)
+        signups.write_text("".join(line for line in lines if "@example," not in line))
+        args = ["run", "--source", str(seattle_closed(folder)), "--as-of", NEXT_DAY]
+        before, exported = received(current.outbox), _exported_snapshot(current)
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise OSError(EXPORTS_BROKEN)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(reports_assets, "export_marts", broken)
+            failing = printed_run(args)
+        with open_lake(current) as con:
+            (snapshot,) = con.execute("select max(snapshot_id) from main.runs").fetchall()[0]
+        page = (current.site / "trials" / "NCT06529731.html").read_text()
+        kept = (received(current.outbox), _exported_snapshot(current))
+        kept += (exported_sites(current.exports), page, snapshot)
+        again = printed_run(args)
+        return NextDay(current, failing, again, before, exported, *kept)

@@ -1,43 +1,35 @@
-"""The golden page: the seed trial's three dumps, opened in headless Chromium."""
+"""The golden page: the seed trial's three dumps, landed out of order (the session's
+``seed_out_of_order``), opened in headless Chromium."""
 
 from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import REPO_ROOT, Settings
-from tests.support.browser import chromium
-from tests.support.pipeline import data_dir, run_everything
-
-# About 45 s of a worker's time on CI.
-pytestmark = pytest.mark.long(seconds=45)
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    with data_dir(tmp_path_factory.mktemp("seed-site")) as current:
-        # The site and what it needs; not the alerts or the reports.
-        assert run_everything(SEED, up_to="site_published").success
-        yield current
-
-
-@pytest.fixture(scope="module")
-def rendered(seed_site: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def rendered(
+    seed_out_of_order: Settings, browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
     """The page's visible text, and a full-page screenshot at a phone's width."""
-    page_file = seed_site.site / "trials" / f"{EXPECTED['nct_id']}.html"
+    page_file = seed_out_of_order.site / "trials" / f"{EXPECTED['nct_id']}.html"
     shot = tmp_path_factory.mktemp("screens") / "seed.png"
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
         page.goto(page_file.as_uri())
         text = page.inner_text("body")
         page.screenshot(path=str(shot), full_page=True)
+    finally:
+        page.close()
     return text, shot
 
 
@@ -60,12 +52,12 @@ def test_the_page_shows_every_expected_fact(rendered: tuple[str, Path]) -> None:
 
 
 def test_no_contact_detail_reaches_the_page_or_the_site(
-    rendered: tuple[str, Path], seed_site: Settings
+    rendered: tuple[str, Path], seed_out_of_order: Settings
 ) -> None:
     text, _ = rendered
     for detail in EXPECTED["published_page_must_not_contain"]:
         assert detail not in text
-        for path in seed_site.site.rglob("*"):
+        for path in seed_out_of_order.site.rglob("*"):
             if path.is_file():
                 assert detail not in path.read_text(errors="ignore"), (detail, path)
     assert "Contact details are on the registry record" in text
