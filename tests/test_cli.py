@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import dagster as dg
@@ -14,77 +13,63 @@ from orchestration.lib.common.lake import Lake, open_lake
 from orchestration.lib.common.run_lock import RunInProgress
 from orchestration.lib.common.settings import REPO_ROOT
 from tests.support.locks import hold_lock
-from tests.support.pipeline import data_copy, data_dir, query
-from tests.support.seed_runs import DailyRuns
+from tests.support.pipeline import data_dir, query
+from tests.support.seed_runs import NEXT_DAY, NextDay
 
 STARTED = dg.DagsterRunStatus.STARTED
 
 SEED = REPO_ROOT / "data" / "seed-trial" / "NCT06529731.2026-06-28.json"
 
 
-def test_run_reports_the_published_warehouse(
-    seed_daily_runs: DailyRuns,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # The seed trial's daily runs, and a run the next day: the dump again, one more snapshot.
-    with data_copy(seed_daily_runs.current, tmp_path / "data") as current:
-        (before,) = query(current, "select max(snapshot_id) from main.runs")[0]
-        # A normal day: the fixture's malformed sign-up, warned of whenever its file is
-        # read, is gone from the file.
-        signups = current.subscriptions / "signups.csv"
-        lines = signups.read_text().splitlines(keepends=True)
-        signups.write_text("".join(line for line in lines if "@example," not in line))
-        assert main(["run", "--source", str(SEED), "--as-of", "2026-06-29"]) == 0
-        out, err = capsys.readouterr()
-        # A short report, like a tool's: a line per step, a summary, where the log is.
-        lines = out.splitlines()
-        assert len(lines) <= 60 and err == ""
-        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
-        assert "warning" not in out.lower()
-        steps = [line.split()[1] for line in lines if line.startswith("  done ")]
-        assert {
-            "ctgov_landing",
-            "warehouse_models",
-            "published_warehouse",
-            "site_published",
-        } <= set(steps)
-        # The run's publish (lake maintenance after each run commits snapshots of its own).
-        (after,) = query(current, "select max(snapshot_id) from main.runs")[0]
-        assert after > before
-        with open_lake(current) as con:
-            tables = con.execute(
-                "select table_name from duckdb_tables() where"
-                " database_name = 'lake' and schema_name = 'main'"
-            ).fetchall()
-            counted = {
-                t: con.execute(f'select count(*) from main."{t}"').fetchall()[0][0]
-                for (t,) in tables
-            }
-        assert f"published as snapshot {after} of the lake" in out
-        assert f"sqlite:{current.data_dir / 'lake' / 'catalog.sqlite'}" in out
-        assert (
-            f"Warehouse: 1 trial, {counted['trial_versions']} versions,"
-            f" {counted['trial_changes']} change" in out
-        )
-        # Everything else is in the log file the run names: dbt's output, every table's rows.
-        (named,) = [
-            line.removeprefix("Full log: ") for line in lines if line.startswith("Full log: ")
-        ]
-        log = Path(named)
-        assert log.parent == current.data_dir / "logs"
-        text = log.read_text()
-        assert "Done. PASS=" in text and "STEP_SUCCESS" in text
-        printed = {
-            line.split()[0]: int(line.split()[1].replace(",", ""))
-            for line in text.split("Tables in schema main:\n", 1)[1].splitlines()
-            if line.startswith("  ")
+def test_run_reports_the_published_warehouse(seed_next_day: NextDay) -> None:
+    # The day after the seed trial's daily runs, run again after its exports failed: a
+    # normal day (the session's seed_next_day), one more snapshot.
+    current, run = seed_next_day.current, seed_next_day.again
+    assert run.code == 0
+    # A short report, like a tool's: a line per step, a summary, where the log is.
+    lines = run.out.splitlines()
+    assert len(lines) <= 60 and run.err == ""
+    assert run.warnings == []
+    assert "warning" not in run.out.lower()
+    steps = [line.split()[1] for line in lines if line.startswith("  done ")]
+    assert {
+        "ctgov_landing",
+        "warehouse_models",
+        "published_warehouse",
+        "site_published",
+    } <= set(steps)
+    # The run's publish (lake maintenance after each run commits snapshots of its own).
+    (after,) = query(current, "select max(snapshot_id) from main.runs")[0]
+    assert after > seed_next_day.snapshot_after
+    with open_lake(current) as con:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where"
+            " database_name = 'lake' and schema_name = 'main'"
+        ).fetchall()
+        counted = {
+            t: con.execute(f'select count(*) from main."{t}"').fetchall()[0][0] for (t,) in tables
         }
-        assert printed == counted
-        assert printed["trials"] == 1 and printed["trial_sites"] > 0
-        observed = "select observed_on::varchar from raw_observations order by 1"
-        assert query(current.landing, observed)[-1] == ("2026-06-29",)
+    assert f"published as snapshot {after} of the lake" in run.out
+    assert f"sqlite:{current.data_dir / 'lake' / 'catalog.sqlite'}" in run.out
+    assert (
+        f"Warehouse: 1 trial, {counted['trial_versions']} versions,"
+        f" {counted['trial_changes']} change" in run.out
+    )
+    # Everything else is in the log file the run names: dbt's output, every table's rows.
+    (named,) = [line.removeprefix("Full log: ") for line in lines if line.startswith("Full log: ")]
+    log = Path(named)
+    assert log.parent == current.data_dir / "logs"
+    text = log.read_text()
+    assert "Done. PASS=" in text and "STEP_SUCCESS" in text
+    printed = {
+        line.split()[0]: int(line.split()[1].replace(",", ""))
+        for line in text.split("Tables in schema main:\n", 1)[1].splitlines()
+        if line.startswith("  ")
+    }
+    assert printed == counted
+    assert printed["trials"] == 1 and printed["trial_sites"] > 0
+    observed = "select observed_on::varchar from raw_observations order by 1"
+    assert query(current.landing, observed)[-1] == (NEXT_DAY,)
 
 
 def test_run_explains_a_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
