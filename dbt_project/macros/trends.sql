@@ -63,10 +63,11 @@
 {%- endmacro %}
 
 {#- A trend mart's post-hook: it has counted the ledger's changes. Runs in the mart's
-    transaction, so the two never disagree. -#}
+    transaction, so the two never disagree. The ledger's own name (render), not the
+    subquery a ref becomes in an `--empty` build, which no DELETE accepts. -#}
 {% macro acknowledge_ledger(ledger) -%}
-    delete from {{ ledger }} where ledger = 'retired';
-    update {{ ledger }} set ledger = 'seen' where ledger = 'new'
+    delete from {{ ledger.render() }} where ledger = 'retired';
+    update {{ ledger.render() }} set ledger = 'seen' where ledger = 'new'
 {%- endmacro %}
 
 {#- The `replace_windows` incremental strategy of the trend marts: the model's rows
