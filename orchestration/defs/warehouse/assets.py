@@ -10,7 +10,7 @@ from pydantic import Field
 
 from orchestration.defs.metadata import tables_written
 from orchestration.defs.run_log import LOGGER_CONFIG
-from orchestration.defs.warehouse.dbt_resource import DBT_PROJECT, parse_project
+from orchestration.defs.warehouse.dbt_resource import DBT_PROJECT, NO_ARTIFACTS, parse_project
 from orchestration.defs.warehouse.resources import WarehouseResource
 from orchestration.lib.warehouse.build_state import VIEW_FOLDER, runs_in_every_build
 
@@ -74,7 +74,8 @@ def warehouse_models(
     context.log.info(plan.describe())
     target = warehouse.start_build(plan)
     with warehouse.dbt_environment():
-        invocation = dbt.cli(["build", *plan.dbt_args()], context=context, target_path=target)
+        command = ["build", *NO_ARTIFACTS, *plan.dbt_args()]
+        invocation = dbt.cli(command, context=context, target_path=target)
     yield from invocation.stream()
     if not plan.full_refresh:
         # Reported, not recreated (FULL_BUILD_ONLY): the views read the tables built now.
