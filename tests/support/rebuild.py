@@ -1,5 +1,6 @@
-"""The contract of the incremental build: after any sequence of daily builds, every
-published table equals what a full rebuild from the same landing gives, row for row."""
+"""The contract of the incremental builds: after any sequence of daily runs, every
+published table equals what a full rebuild from the same landing gives, row for row, and
+the exports equal an export made whole from the same lake (the site's: tests/support/sites.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.defs.warehouse.dbt_resource import NO_FILE_LOG
+import duckdb
+
+from orchestration.defs.warehouse.dbt_resource import NO_ARTIFACTS, NO_FILE_LOG
 from orchestration.defs.warehouse.resources import UNPUBLISHED
-from orchestration.lib.common.lake import open_lake
+from orchestration.lib.common.lake import Lake, open_lake
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, Settings
+from orchestration.lib.reports.exports import export_marts
 from orchestration.lib.warehouse.build_state import FULL_BUILD_ONLY
-from tests.support.lakes import differences
+from tests.support.lakes import counted_rows, differences
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -27,7 +31,8 @@ def full_rebuild(current: Settings, folder: Path) -> Path:
     (folder / "landing.duckdb").symlink_to(current.landing)
     rebuilt = current.replace(data_dir=folder)
     rebuilt.build_dir.mkdir(parents=True, exist_ok=True)
-    command = [DBT, *NO_FILE_LOG, "build", "--full-refresh", "--quiet", "--profiles-dir", "."]
+    command = [DBT, *NO_FILE_LOG, "build", *NO_ARTIFACTS, "--full-refresh", "--quiet"]
+    command += ["--profiles-dir", "."]
     command += ["--resource-type", "seed", "--resource-type", "model"]
     # AACT's views hold no rows to compare (differences compares tables).
     command += ["--exclude", *FULL_BUILD_ONLY]
@@ -49,3 +54,25 @@ def disagreements(current: Settings, folder: Path) -> dict:
     rebuilt = full_rebuild(current, folder)
     with open_lake(current) as con:
         return differences(con, rebuilt, UNPUBLISHED)
+
+
+def export_differences(current: Settings, folder: Path) -> dict[str, str]:
+    """Where ``current``'s exports differ from an export made whole from its lake into
+    ``folder``: {file: how}, empty when every file holds the same rows."""
+    export_marts(Lake.of(current), folder)
+    kept, whole = current.exports, folder
+    names = {
+        p.relative_to(root).as_posix() for root in (kept, whole) for p in root.rglob("*.parquet")
+    }
+    found = {}
+    with duckdb.connect() as con:
+        for name in sorted(names):
+            if not (kept / name).exists() or not (whole / name).exists():
+                found[name] = "only whole" if (whole / name).exists() else "only kept"
+                continue
+            rows = [
+                counted_rows(con, f"from read_parquet('{root / name}')") for root in (kept, whole)
+            ]
+            if rows[0] != rows[1]:
+                found[name] = "differs"
+    return found
