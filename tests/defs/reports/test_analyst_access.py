@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from orchestration.lib.common.lake import Lake
+from orchestration.lib.common.lake import Lake, open_lake
 from orchestration.lib.common.privacy import DETAILS_MASK, people, warehouse_scrubber
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.warehouse.data_dictionary import DICTIONARY, MANIFEST, render
@@ -33,12 +33,13 @@ def test_every_mart_is_exported_as_parquet_with_all_its_rows(sample_warehouse: S
         "quarantine",
         "subscriptions_by_topic",
     }
-    for table in tables:
-        frame = pl.read_parquet(exported[table])
-        [(rows,)] = query(sample_warehouse, f'select count(*) from main."{table}"')
-        assert frame.height == rows, table
-        columns = [c for t, c in query(sample_warehouse, MAIN_COLUMNS) if t == table]
-        assert frame.columns == columns, table
+    with open_lake(sample_warehouse) as con:
+        columns = con.execute(MAIN_COLUMNS).fetchall()
+        for table in tables:
+            frame = pl.read_parquet(exported[table])
+            [(rows,)] = con.execute(f'select count(*) from main."{table}"').fetchall()
+            assert frame.height == rows, table
+            assert frame.columns == [c for t, c in columns if t == table], table
     trials = pl.read_parquet(exports / "public" / "trials.parquet")
     assert trials.height == 909 and trials["nct_id"].n_unique() == 909
 

@@ -72,22 +72,22 @@ def test_every_aact_table_is_a_view_with_its_columns_or_listed_absent(
 def test_every_id_is_a_key_and_every_pointer_finds_its_row(sample_warehouse: Settings) -> None:
     views = _views(sample_warehouse)
     checked = Counter()
-    for view, columns in sorted(views.items()):
-        key = "nct_id" if view == "studies" else "id"
-        [(rows, keys, empty)] = query(
-            sample_warehouse,
-            f"select count(*), count(distinct {key}), count(*) - count({key}) from aact.{view}",
-        )
-        assert rows == keys and not empty, f"aact.{view}.{key} is not a key"
-        for column in sorted(columns & set(POINTERS)):
-            target = POINTERS[column]
-            [(lost, total)] = query(
-                sample_warehouse,
-                f"select count(*) filter (where target.id is null), count(*) from aact.{view}"
-                f" as pointing left join aact.{target} as target on pointing.{column} = target.id",
-            )
-            assert not lost, f"{lost} of aact.{view}.{column} find no {target} row"
-            checked[column] += total
+    with open_lake(sample_warehouse) as con:
+        for view, columns in sorted(views.items()):
+            key = "nct_id" if view == "studies" else "id"
+            [(rows, keys, empty)] = con.execute(
+                f"select count(*), count(distinct {key}), count(*) - count({key}) from aact.{view}"
+            ).fetchall()
+            assert rows == keys and not empty, f"aact.{view}.{key} is not a key"
+            for column in sorted(columns & set(POINTERS)):
+                target = POINTERS[column]
+                [(lost, total)] = con.execute(
+                    f"select count(*) filter (where target.id is null), count(*) from aact.{view}"
+                    f" as pointing left join aact.{target} as target"
+                    f" on pointing.{column} = target.id"
+                ).fetchall()
+                assert not lost, f"{lost} of aact.{view}.{column} find no {target} row"
+                checked[column] += total
     # Every kind of pointer was checked on some rows (the sample cites no retraction).
     assert {column for column, rows in checked.items() if rows} == set(POINTERS) - {"reference_id"}
 
