@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import SAMPLE_DUMP, Settings
 from orchestration.testing.registry_emulator import RegistryEmulator
@@ -126,10 +125,11 @@ def seed_out_of_order(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for every page the session's tests open (one per worker)."""
-    with chromium() as launched:
-        yield launched
+def browser() -> Iterator[str]:
+    """One headless Chromium for every page the session's tests open (one per worker):
+    its DevTools endpoint, for tests.support.browser.new_page."""
+    with chromium() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import REPO_ROOT, Settings
 from tests.support.browser import new_page
@@ -130,7 +129,7 @@ def dashboard(sample_warehouse: Settings) -> Iterator[str]:
 
 
 def test_make_dashboard_serves_the_charts(
-    dashboard: str, sample_records: list[dict], browser: Browser
+    dashboard: str, sample_records: list[dict], browser: str
 ) -> None:
     outside: list[str] = []
     with new_page(browser, viewport={"width": 1280, "height": 900}) as page:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import textstat
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from orchestration.lib.common.settings import Settings
 from tests.support.browser import new_page
@@ -39,7 +39,7 @@ def _find(page: Page, words: str, near: str, radius: str) -> None:
 
 
 def test_a_person_finds_trials_near_a_city_and_every_page_passes_the_audit(
-    sample_warehouse: Settings, sample_records: list[dict], browser: Browser, tmp_path: Path
+    sample_warehouse: Settings, sample_records: list[dict], browser: str, tmp_path: Path
 ) -> None:
     documents = {d["nct_id"]: d for d in feed_documents(sample_warehouse.site, "trials")}
     near = seattle()

@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import environment
 from orchestration.lib.subscribers.store import transaction
@@ -47,7 +46,7 @@ def first_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _sign_up_in_the_browser(browser: Browser, base: str, addresses: list[str]) -> None:
+def _sign_up_in_the_browser(browser: str, base: str, addresses: list[str]) -> None:
     with new_page(browser) as page:
         for address in addresses:
             page.goto(f"{base}trials/{TRIAL}.html")
@@ -57,7 +56,7 @@ def _sign_up_in_the_browser(browser: Browser, base: str, addresses: list[str]) -
             page.wait_for_selector("text=Check your inbox")
 
 
-def _confirm_in_the_browser(browser: Browser, link: str) -> None:
+def _confirm_in_the_browser(browser: str, link: str) -> None:
     with new_page(browser) as page:
         page.goto(link)
         page.get_by_role("button", name="Confirm").click()
@@ -81,7 +80,7 @@ def _one_click(message: Message) -> None:
 
 
 def test_sign_up_confirm_digest_and_one_click_on_sqlite(
-    first_day: Path, browser: Browser, tmp_path: Path
+    first_day: Path, browser: str, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(first_day, data, symlinks=True)
@@ -147,7 +146,7 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(
 
 
 def test_the_same_flow_with_postgresql_and_a_real_smtp_server(
-    first_day: Path, browser: Browser, tmp_path: Path
+    first_day: Path, browser: str, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(first_day, data, symlinks=True)

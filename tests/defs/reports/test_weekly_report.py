@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
 
 from orchestration.lib.common.lake import Lake
 from orchestration.lib.common.settings import Settings
@@ -109,7 +108,7 @@ def test_the_pdf_renders_and_reads_back(
 
 
 def test_the_html_opens_offline_with_its_charts(
-    dated_history: tuple[Series, Settings], report: Path, browser: Browser
+    dated_history: tuple[Series, Settings], report: Path, browser: str
 ) -> None:
     series, _ = dated_history
     requested: list[str] = []

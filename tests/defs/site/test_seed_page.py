@@ -8,9 +8,9 @@ import struct
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
 
 from orchestration.lib.common.settings import REPO_ROOT, Settings
+from tests.support.browser import new_page
 
 SEED = REPO_ROOT / "data" / "seed-trial"
 EXPECTED = json.loads((SEED / "expected.json").read_text())
@@ -18,18 +18,15 @@ EXPECTED = json.loads((SEED / "expected.json").read_text())
 
 @pytest.fixture(scope="module")
 def rendered(
-    seed_out_of_order: Settings, browser: Browser, tmp_path_factory: pytest.TempPathFactory
+    seed_out_of_order: Settings, browser: str, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, Path]:
     """The page's visible text, and a full-page screenshot at a phone's width."""
     page_file = seed_out_of_order.site / "trials" / f"{EXPECTED['nct_id']}.html"
     shot = tmp_path_factory.mktemp("screens") / "seed.png"
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    try:
+    with new_page(browser, viewport={"width": 390, "height": 844}) as page:
         page.goto(page_file.as_uri())
         text = page.inner_text("body")
         page.screenshot(path=str(shot), full_page=True)
-    finally:
-        page.close()
     return text, shot
 
 
