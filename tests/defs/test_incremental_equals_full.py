@@ -23,8 +23,9 @@ from tests.support.pipeline import data_dir
 from tests.support.rebuild import disagreements, export_differences
 from tests.support.sites import live_site_built_whole, site_differences
 
-# About 90 s of a worker's time on CI, beyond the session's runs it reads.
-pytestmark = pytest.mark.long(seconds=90)
+# About 90 s of a worker's time on CI, beyond the session's builds it reads (chosen by
+# its parameter, so marked graph here rather than from its fixtures).
+pytestmark = [pytest.mark.long(seconds=90), pytest.mark.graph]
 
 TIMELINES: dict[str, Callable[[object], Settings]] = {
     "seed_daily_runs": lambda runs: runs.current,

@@ -99,6 +99,7 @@ RECRUITING_IN_PITTSBURGH_ON = """
 """
 
 
+@pytest.mark.graph  # the session build it reads is chosen by its parameter
 @pytest.mark.parametrize("order", ["one run a day", "out of order"])
 def test_seed_dumps_give_the_expected_history(order: str, request: pytest.FixtureRequest) -> None:
     if order == "one run a day":  # 24, 27 and 28 June, each loaded and published in turn
