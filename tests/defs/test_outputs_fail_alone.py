@@ -4,12 +4,15 @@ and the next run makes the exports again (the session's ``seed_next_day``)."""
 
 from __future__ import annotations
 
-import json
-
 from orchestration.defs.outcome import EVERYTHING_DONE, OUTPUT_FAILED
 from orchestration.lib.common.lake import Lake, current_snapshot
-from orchestration.lib.reports.exports import STATE
-from tests.support.seed_runs import EXPORTS_BROKEN, NextDay, exported_sites, received
+from tests.support.seed_runs import (
+    EXPORTS_BROKEN,
+    NextDay,
+    exported_sites,
+    exported_snapshot,
+    received,
+)
 
 
 def test_failing_exports_stop_neither_the_site_nor_the_alerts(seed_next_day: NextDay) -> None:
@@ -35,6 +38,6 @@ def test_failing_exports_stop_neither_the_site_nor_the_alerts(seed_next_day: Nex
     assert "Published: the warehouse, exports" in day.again.out
     with Lake.of(current).connect() as con:
         latest = current_snapshot(con)  # the publish's, or lake maintenance's after it
-    assert json.loads((current.exports / STATE).read_text())["snapshot"] == latest
+    assert exported_snapshot(current) == latest
     assert exported_sites(current.exports) == [("COMPLETED",)]
     assert received(current.outbox) == day.received_after  # nothing sent twice

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -60,19 +61,17 @@ def export_differences(current: Settings, folder: Path) -> dict[str, str]:
     """Where ``current``'s exports differ from an export made whole from its lake into
     ``folder``: {file: how}, empty when every file holds the same rows."""
     export_marts(Lake.of(current), folder)
-    kept, whole = current.exports, folder
-    names = {
-        p.relative_to(root).as_posix() for root in (kept, whole) for p in root.rglob("*.parquet")
-    }
-    found = {}
     with duckdb.connect() as con:
-        for name in sorted(names):
-            if not (kept / name).exists() or not (whole / name).exists():
-                found[name] = "only whole" if (whole / name).exists() else "only kept"
-                continue
-            rows = [
-                counted_rows(con, f"from read_parquet('{root / name}')") for root in (kept, whole)
-            ]
-            if rows[0] != rows[1]:
-                found[name] = "differs"
-    return found
+
+        def rows(root: Path) -> dict[str, Counter]:
+            return {
+                path.relative_to(root).as_posix(): counted_rows(con, f"from read_parquet('{path}')")
+                for path in root.rglob("*.parquet")
+            }
+
+        kept, whole = rows(current.exports), rows(folder)
+    return {
+        name: "only whole" if name not in kept else "only kept" if name not in whole else "differs"
+        for name in sorted(kept.keys() | whole.keys())
+        if kept.get(name) != whole.get(name)
+    }

@@ -12,10 +12,12 @@ import io
 import json
 import logging
 import shutil
+import sys
 import time
 from collections import Counter, defaultdict
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
+from logging.handlers import BufferingHandler
 from pathlib import Path
 from typing import NamedTuple
 
@@ -129,9 +131,8 @@ class Printed(NamedTuple):
 def printed_run(args: list[str]) -> Printed:
     """``main(args)``, with what it printed and logged (WARNING or above) kept."""
     out, err = io.StringIO(), io.StringIO()
-    handler = logging.Handler(logging.WARNING)
-    warnings: list[str] = []
-    handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+    handler = BufferingHandler(capacity=sys.maxsize)  # keeps every record it is given
+    handler.setLevel(logging.WARNING)
     root = logging.getLogger()
     root.addHandler(handler)
     try:
@@ -139,6 +140,7 @@ def printed_run(args: list[str]) -> Printed:
             code = main(args)
     finally:
         root.removeHandler(handler)
+    warnings = [record.getMessage() for record in handler.buffer]
     return Printed(code, out.getvalue(), err.getvalue(), warnings)
 
 
@@ -182,7 +184,8 @@ def exported_sites(exports: Path) -> list[tuple]:
         ).fetchall()
 
 
-def _exported_snapshot(current: Settings) -> int:
+def exported_snapshot(current: Settings) -> int:
+    """The lake snapshot the exports hold, as they recorded it."""
     return json.loads((current.exports / STATE).read_text())["snapshot"]
 
 
@@ -194,7 +197,7 @@ def run_next_day(daily: DailyRuns, folder: Path) -> NextDay:
         lines = signups.read_text().splitlines(keepends=True)
         signups.write_text("".join(line for line in lines if "@example," not in line))
         args = ["run", "--source", str(seattle_closed(folder)), "--as-of", NEXT_DAY]
-        before, exported = received(current.outbox), _exported_snapshot(current)
+        before, exported = received(current.outbox), exported_snapshot(current)
 
         def broken(*args: object, **kwargs: object) -> None:
             raise OSError(EXPORTS_BROKEN)
@@ -205,7 +208,7 @@ def run_next_day(daily: DailyRuns, folder: Path) -> NextDay:
         with open_lake(current) as con:
             (snapshot,) = con.execute("select max(snapshot_id) from main.runs").fetchall()[0]
         page = (current.site / "trials" / "NCT06529731.html").read_text()
-        kept = (received(current.outbox), _exported_snapshot(current))
+        kept = (received(current.outbox), exported_snapshot(current))
         kept += (exported_sites(current.exports), page, snapshot)
         again = printed_run(args)
         return NextDay(current, failing, again, before, exported, *kept)

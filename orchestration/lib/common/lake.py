@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,6 +165,10 @@ class Lake:
         )
 
     @property
+    def _on_s3(self) -> bool:
+        return self.data_path.startswith("s3://")
+
+    @property
     def shown(self) -> str:
         """The catalog as logs and metadata may show it: without a password."""
         return re.sub(r"(password\s*=\s*)\S+", r"\1***", self.catalog)
@@ -178,13 +183,15 @@ class Lake:
         if not self.exists():
             raise NoLakeYet(f"no warehouse published yet at {self.shown}: run `make run`")
 
-    def setup(self, *, read_only: bool = True) -> list[str]:
-        """The statements that attach the lake as ``lake`` and make it the default database."""
+    def setup(self, *, read_only: bool = True, loads: Iterable[str] = ()) -> list[str]:
+        """The statements that attach the lake as ``lake`` and make it the default database,
+        having loaded the extensions named in ``loads`` first."""
         statements = [
             "set autoinstall_known_extensions = false",
             f"set extension_directory = {sql_literal(str(extension_directory(self.extensions)))}",
+            *(f"load {name}" for name in loads),
         ]
-        if self.data_path.startswith("s3://"):
+        if self._on_s3:
             statements += ["load httpfs", s3_secret()]
         # The settings say where the files are now: a lake moved with its data directory
         # (files are stored relative to the data path) opens where it was moved to.
@@ -208,9 +215,9 @@ class Lake:
         else:
             if (local := self.local_catalog) is not None:
                 local.parent.mkdir(parents=True, exist_ok=True)
-            if not self.data_path.startswith("s3://"):
+            if not self._on_s3:
                 Path(self.data_path).mkdir(parents=True, exist_ok=True)
-        kind = (str(self.extensions), self.catalog.split(":", 1)[0], self.data_path[:5])
+        kind = (str(self.extensions), self.catalog.split(":", 1)[0], self._on_s3)
         config = {"memory_limit": self.memory_limit}
         trusted = _CHECKED.trusted(kind)
         if trusted is not None:
@@ -218,10 +225,7 @@ class Lake:
             config |= {"allow_unsigned_extensions": "true", "autoload_known_extensions": "false"}
         con = duckdb.connect(config=config)
         try:
-            statements = self.setup(read_only=read_only)
-            if trusted is not None:
-                statements[2:2] = [f"load {name}" for name in trusted]
-            for statement in statements:
+            for statement in self.setup(read_only=read_only, loads=trusted or ()):
                 con.execute(statement)
             if trusted is None:
                 _CHECKED.record(kind, con)
