@@ -9,8 +9,9 @@ keys (the site to trial and condition documents, the exports to each file's tria
 The answer is "everything" when there is no cursor, when the cursor's version is not
 the consumer's own (its output changed, lib/common/output_versions.py), when the cursor
 is ahead of the lake (a lake made anew) or when its snapshot is gone (expired); and a
-table the lake cannot say about (one newer than the cursor) is "everything" for that
-table.
+table the lake cannot say about is "everything" for that table. Which tables the window
+wrote at all comes from the snapshots' own lists of changes, in one query, so a table no
+commit wrote costs nothing to ask about.
 
 Consumers of another output, not of the lake, follow that output's own record of what
 it wrote: the site's pages and search index follow the documents' build, the bucket
@@ -21,11 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 
 from orchestration.lib.common.lake import NAME, current_snapshot
 from orchestration.lib.common.privacy import Scrubber, changed_details
+
+# Compaction rewrites a table's files, not its rows: table_changes shows nothing of it.
+REWRITES = frozenset({"merge_adjacent", "rewrite_delete"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,38 @@ class Changes:
     def _window(self) -> dict[str, int]:
         return {"start": int(self.after or 0) + 1, "end": self.now}
 
+    @cached_property
+    def quiet(self) -> frozenset[str]:
+        """The tables (schema main) older than the cursor that no commit of the window
+        wrote to, read from the snapshots' own lists of changes in one query: their
+        table_changes would be empty, and each one asked reads the lake's catalog."""
+        if self.everything or self.nothing:
+            return frozenset()
+        catalog = f"__ducklake_metadata_{NAME}"
+        rows = self.con.execute(
+            f"""
+            with written as (
+                select distinct unnest(values) as table_id
+                from (
+                    select unnest(map_keys(changes)) as kind, unnest(map_values(changes)) as values
+                    from {NAME}.snapshots()
+                    where snapshot_id between $start and $end
+                )
+                where kind not in (select unnest($rewrites))
+            )
+
+            select tables.table_name
+            from {catalog}.ducklake_table as tables
+            inner join {catalog}.ducklake_schema as schemas using (schema_id)
+            where
+                schemas.schema_name = 'main' and schemas.end_snapshot is null
+                and tables.end_snapshot is null and tables.begin_snapshot < $start
+                and tables.table_id::varchar not in (select table_id from written)
+            """,
+            {**self._window(), "rewrites": sorted(REWRITES)},
+        ).fetchall()
+        return frozenset(name for (name,) in rows)
+
     def rows(self, sql: str) -> list[tuple] | None:
         """``sql`` run over the window (``$start``, ``$end``; ``{after}`` is the cursor's
         snapshot), or None when the lake cannot say (a table newer than the cursor)."""
@@ -70,6 +107,8 @@ class Changes:
     def keys(self, table: str, column: str) -> set | None:
         """The values of ``column`` in the rows of ``table`` (schema main) the window
         inserted or deleted; None when the lake cannot say."""
+        if table in self.quiet:
+            return set()
         found = self.rows(
             f"select distinct \"{column}\" from table_changes('{table}', $start, $end)"
         )
@@ -78,13 +117,24 @@ class Changes:
     def trials(self, tables: Iterable[str]) -> set[str] | None:
         """The trials with a row changed in any of ``tables``; a row about no trial (a
         NULL key) names none. None when the lake cannot say for one of them."""
+        asked = [table for table in tables if table not in self.quiet]
+        if not asked:
+            return None if self.everything else set()
         # One query for them all: each table_changes reads the lake's catalog.
         changed = " union ".join(
             f"select nct_id from table_changes('{table}', $start, $end) where nct_id is not null"
-            for table in tables
+            for table in asked
         )
         found = self.rows(changed)
         return None if found is None else {nct_id for (nct_id,) in found}
+
+    def wrote(self, table: str) -> bool | None:
+        """Whether the window inserted or deleted a row of ``table`` (schema main); None
+        when the lake cannot say."""
+        if table in self.quiet:
+            return False
+        found = self.rows(f"select 1 from table_changes('{table}', $start, $end) limit 1")
+        return None if found is None else bool(found)
 
     def details(self) -> Scrubber | None:
         """The stored phone numbers and emails that came or went: what may now be masked,

@@ -150,8 +150,8 @@ class Moved:
             return set()
         columns = dict(con.execute(COLUMNS, [table]).fetchall())
         if "nct_id" not in columns:
-            changed = self.changes.rows(f"select 1 from table_changes('{table}', $start, $end)")
-            return None if changed or changed is None or self._any_detail() else set()
+            wrote = self.changes.wrote(table)
+            return None if wrote or wrote is None or self._any_detail() else set()
         keys = self.changes.keys(table, "nct_id")
         if keys is None:
             return None

@@ -49,3 +49,30 @@ def test_everything_when_the_cursor_cannot_say(lake: Lake) -> None:
         con.execute(f"call ducklake_expire_snapshots('{NAME}', versions => [{first}])")
         expired = since(con, Cursor(first, "v1"), "v1")
         assert expired.everything and expired.trials(["trials"]) is None
+
+
+def test_tables_no_commit_wrote_are_quiet_without_asking(lake: Lake) -> None:
+    with lake.connect(read_only=False) as con:
+        # In files, as the pipeline writes them (published rows are never inlined).
+        con.execute(f"call {NAME}.set_option('data_inlining_row_limit', 0)")
+        con.execute("create table main.sites (nct_id varchar, city varchar)")
+        con.execute("insert into main.sites values ('NCT1', 'Oslo')")
+        con.execute("insert into main.sites values ('NCT2', 'Lima')")
+    with lake.connect() as con:
+        cursor = Cursor(current_snapshot(con), "v1")
+    with lake.connect(read_only=False) as con:
+        con.execute("update main.trials set title = 'a2' where nct_id = 'NCT1'")
+        con.execute("create table main.later (nct_id varchar)")
+        con.execute("insert into main.later values ('NCT9')")
+        # Compaction rewrites the sites' two files as one; no row of them moved.
+        con.execute(f"call ducklake_merge_adjacent_files('{NAME}', 'sites')")
+    with lake.connect() as con:
+        last = f"select changes from {NAME}.snapshots() order by snapshot_id desc limit 1"
+        assert "merge_adjacent" in con.execute(last).fetchall()[0][0]
+        changes = since(con, cursor, "v1")
+        assert changes.quiet == {"sites"}
+        assert changes.keys("sites", "nct_id") == set() and changes.wrote("sites") is False
+        assert changes.wrote("trials") is True
+        assert changes.keys("later", "nct_id") == {"NCT9"}  # made after the cursor: asked
+        assert changes.trials(["sites", "trials"]) == {"NCT1"}
+        assert changes.trials(["sites"]) == set()
