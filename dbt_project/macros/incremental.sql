@@ -69,6 +69,16 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A daily build notes in build_state.written each model whose rows it changed, when
+    `changed` (a query) returns a row: publishing compares only the tables some build
+    not yet published wrote (lib/warehouse/build_state.py). -#}
+{% macro record_written(target, changed) -%}
+    {%- if daily_batches() is not none -%}
+        insert into build_state.written
+        select '{{ target.schema }}.{{ target.identifier }}' where exists ({{ changed }});
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The `touched` incremental strategy: the target's rows of every key this run
     recomputes are replaced by the model's rows for them (a key with no rows left is
     gone). The model computes only those keys; the insert's filter makes sure. -#}
@@ -76,11 +86,28 @@
     {%- set key = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set touched = touched_keys(key) -%}
-    delete from {{ arg_dict['target_relation'] }}
+    {%- set target, model = arg_dict['target_relation'], arg_dict['temp_relation'] -%}
+    {%- set before -%}
+        select {{ columns }} from {{ target }} where {{ key }} in (select {{ key }} from {{ touched }})
+    {%- endset -%}
+    {%- set after -%}
+        select {{ columns }} from {{ model }} where {{ key }} in (select {{ key }} from {{ touched }})
+    {%- endset -%}
+    {%- set differ -%}
+        from ({{ before }} except all {{ after }}) union all from ({{ after }} except all {{ before }})
+    {%- endset -%}
+    {{ record_written(target, differ) }}
+    delete from {{ target }}
     where {{ key }} in (select {{ key }} from {{ touched }});
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict['temp_relation'] }}
-    where {{ key }} in (select {{ key }} from {{ touched }})
+    insert into {{ target }} ({{ columns }})
+    {{ after }}
+{%- endmacro %}
+
+{#- dbt's delete+insert, recording the model as written when it has rows to insert (it
+    deletes only the keys of those rows). Defined here, it is the one dbt dispatches to. -#}
+{% macro duckdb__get_incremental_delete_insert_sql(arg_dict) -%}
+    {{ record_written(arg_dict['target_relation'], 'from ' ~ arg_dict['temp_relation']) }}
+    {{ default__get_incremental_delete_insert_sql(arg_dict) }}
 {%- endmacro %}
 
 {#- The relation dbt builds a model into, by the model's name, without a dependency

@@ -36,6 +36,8 @@
     {%- set keys -%}
         (select {{ key }} from {{ temp }} union select {{ key }} from {{ touched_keys(key) }})
     {%- endset -%}
+    {#- A ledger's rows move with each trial recomputed: noted as written every time. -#}
+    {{ record_written(target, 'select 1') }}
     delete from {{ target }} where ledger = 'new' and {{ key }} in {{ keys }};
     update {{ target }} set ledger = 'retired' where ledger = 'seen' and {{ key }} in {{ keys }};
     insert into {{ target }} ({{ columns }})
@@ -90,6 +92,7 @@
     {%- for column in matched -%}
         {%- do in_window.append('window_row.' ~ column ~ ' = target_row.' ~ column) -%}
     {%- endfor %}
+    {{ record_written(target, 'select 1 from ' ~ temp ~ ' union all select 1 from ' ~ windows) }}
     delete from {{ target }} as target_row
     where exists (select 1 from {{ temp }} as new_row where {{ same_key | join(' and ') }})
     or exists (select 1 from {{ windows }} as window_row where {{ in_window | join(' and ') }});

@@ -115,6 +115,8 @@ def published_warehouse(
             "snapshot_id": published.snapshot_id,
             "rows_deleted": sum(deleted for deleted, _ in published.changes.values()),
             "rows_inserted": sum(inserted for _, inserted in published.changes.values()),
+            "tables_compared": len(published.changes),
+            "tables_left_alone": len(published.left_alone),
         }
     )
 

@@ -11,7 +11,10 @@ The build file records, in schema ``build_state`` (never published):
 - ``builds``: one row per complete build, with the batches it built, whether it rebuilt
   whole, the dbt project's fingerprint, and whether it has been published;
 - ``unpublished``: the keys (``nct_id``, ``site_id``, ``mesh_id``) the builds not yet
-  published recomputed, so that publishing compares only their rows.
+  published recomputed, so that publishing compares only their rows;
+- ``written``: the incremental models (``schema.table``) whose rows those builds changed,
+  as each strategy notes it (macros/incremental.sql, ``record_written``), so that
+  publishing leaves the others alone.
 
 The build is rebuilt whole when asked, when there is no build or no record of it, when
 the dbt project changed since (an upgrade must not mix old and new logic), or when the
@@ -87,6 +90,8 @@ create table if not exists {SCHEMA}.builds (
 );
 create table if not exists {SCHEMA}.unpublished (key_column varchar not null, key varchar not null);
 """
+# Made before dbt runs too: a daily build's strategies note into it.
+_WRITTEN = f"create table if not exists {SCHEMA}.written (model varchar not null)"
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,7 @@ def start_build(build: Path, plan: BuildPlan) -> None:
     """Before dbt runs: list the batches an incremental build builds (``run_batches``)."""
     with duckdb.connect(str(build)) as con:
         con.execute(f"create schema if not exists {SCHEMA}")
+        con.execute(_WRITTEN)
         con.execute(f"drop table if exists {SCHEMA}.run_batches")
         if not plan.full_refresh:
             con.execute(f"create table {SCHEMA}.run_batches (batch_id varchar not null)")
@@ -180,11 +186,13 @@ def record_build(build: Path, run_id: str, plan: BuildPlan, project: str, landin
     batches = sorted(succeeded_batches(landing)) if plan.full_refresh else list(plan.batches)
     with duckdb.connect(str(build)) as con:
         con.execute(_TABLES)
+        con.execute(_WRITTEN)
         con.execute("begin transaction")
         if plan.full_refresh:
             # Everything is rebuilt: what the build held before no longer counts.
             con.execute(f"delete from {SCHEMA}.builds")
             con.execute(f"delete from {SCHEMA}.unpublished")
+            con.execute(f"delete from {SCHEMA}.written")
         else:
             for column, model in TOUCHED.items():
                 con.execute(
@@ -214,6 +222,20 @@ def publish_whole(con: duckdb.DuckDBPyConnection, database: str) -> bool:
     return bool(whole)
 
 
+def written_models(con: duckdb.DuckDBPyConnection, database: str) -> set[str] | None:
+    """The incremental models (``schema.table``) the builds not yet published changed;
+    None when the build does not say (made before builds noted them)."""
+    found = con.execute(
+        "select count(*) from duckdb_tables()"
+        " where database_name = ? and schema_name = ? and table_name = 'written'",
+        [database, SCHEMA],
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    rows = con.execute(f"select distinct model from {database}.{SCHEMA}.written").fetchall()
+    return {model for (model,) in rows}
+
+
 def mark_published(build: Path) -> None:
     """The lake now equals the build: nothing is left to publish."""
     with duckdb.connect(str(build)) as con:
@@ -221,6 +243,7 @@ def mark_published(build: Path) -> None:
             con.execute("begin transaction")
             con.execute(f"update {SCHEMA}.builds set published = true where not published")
             con.execute(f"delete from {SCHEMA}.unpublished")
+            con.execute(f"delete from {SCHEMA}.written")
             con.execute("commit")
 
 

@@ -12,9 +12,9 @@ snapshots lists it, and the files a run adds grow with the change. A table whose
 changed is replaced whole.
 
 After incremental builds (lib/warehouse/build_state.py) only the keys they recomputed
-can differ: a table keyed by trial, site or MeSH term is compared on those keys' rows
-alone, so publishing costs what the day changed. After a full rebuild every row is
-compared.
+can differ: an incremental table no such build wrote is left alone, and one keyed by
+trial, site or MeSH term is compared on those keys' rows alone, so publishing costs what
+the day changed. After a full rebuild every row is compared.
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ import duckdb
 
 from orchestration.lib.common.duckdb_files import base_tables
 from orchestration.lib.common.lake import NAME, Lake, sql_literal
-from orchestration.lib.warehouse.build_state import SCHEMA, TOUCHED, mark_published, publish_whole
+from orchestration.lib.warehouse.build_state import (
+    SCHEMA,
+    TOUCHED,
+    mark_published,
+    publish_whole,
+    written_models,
+)
 
 RUNS = "runs"  # in schema main: one row per published snapshot
 # The schema whose views are published, over the lake's tables (AACT's names: models/aact).
@@ -63,6 +69,8 @@ class Published:
 
     snapshot_id: int
     changes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Incremental tables no build since the last publish wrote: not compared.
+    left_alone: list[str] = field(default_factory=list)
 
     @property
     def tables_changed(self) -> list[str]:
@@ -108,10 +116,15 @@ def publish(
         built, lake = _all_columns(con, "build"), _all_columns(con, NAME)
         new_batches = _new_batches(con, ("main", "load_batches") in lake)
         whole = publish_whole(con, "build")
+        written = None if whole else written_models(con, "build")
         for schema, table in tables:
             con.execute(f'create schema if not exists {NAME}."{schema}"')
             narrow = not whole and f"{schema}.{table}" in narrowable
             columns = built[schema, table], lake.get((schema, table), [])
+            unwritten = written is not None and f"{schema}.{table}" not in written
+            if narrow and unwritten and columns[0] == columns[1]:
+                published.left_alone.append(f"{schema}.{table}")
+                continue
             published.changes[f"{schema}.{table}"] = _level(con, schema, table, columns, narrow)
         for schema, table in set(_tables(con, NAME)) - set(tables) - {("main", RUNS)}:
             con.execute(f'drop table {NAME}."{schema}"."{table}"')
