@@ -23,17 +23,16 @@ from datetime import UTC, date, datetime
 import dagster as dg
 from dagster._core.utils import make_new_run_id
 
-from orchestration.defs.outcome import RunOutcome
+from orchestration.defs.outcome import WAREHOUSE, RunOutcome
 from orchestration.defs.run_log import log_path, watching
 from orchestration.defs.run_records import command_line_tags, fail_dead_runs, run_in_progress
-from orchestration.lib.common.lake import Lake, NoLakeYet, write_init_file
+from orchestration.lib.common.lake import NoLakeYet, write_init_file
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, Settings, SettingsError, settings
 from orchestration.lib.ingest.registry_pull import KINDS
 from orchestration.lib.subscribers.links import link_secret
 from orchestration.lib.subscribers.rights import erase_person, export_person
 from orchestration.lib.subscribers.store import now, settle, transaction
-from orchestration.lib.warehouse.publish import table_counts
 
 
 def run(source: str, as_of: str | None, pull: str = "auto") -> int:
@@ -132,11 +131,14 @@ def refuse_if_dagster_is_running(instance: dg.DagsterInstance | None) -> None:
 
 def summary(current: Settings, outcome: RunOutcome) -> tuple[list[str], dict[str, int]]:
     """A few lines on what the run did and where things are; the row counts of every
-    table (for the log file)."""
-    lake = Lake.of(current)
-    with lake.connect() as con:
-        counts = table_counts(con)
-        snapshot = con.execute("select max(snapshot_id) from main.runs").fetchall()[0][0]
+    table (for the log file), as the publish counted them."""
+    published = outcome.facts[WAREHOUSE]
+    counts = {
+        name.removeprefix("rows."): count
+        for name, count in published.items()
+        if name.startswith("rows.")
+    }
+    snapshot = published["snapshot_id"]
     lines = []
     if load := outcome.facts.get("ctgov/raw_studies"):
         lines.append(
@@ -148,7 +150,7 @@ def summary(current: Settings, outcome: RunOutcome) -> tuple[list[str], dict[str
         f"Warehouse: {_many(counts['trials'], 'trial')},"
         f" {_many(counts['trial_versions'], 'version')},"
         f" {_many(counts['trial_changes'], 'change')}; published as snapshot {snapshot}"
-        f" of the lake {lake.shown} (make sql)"
+        f" of the lake {published['path']} (make sql)"
     )
     if pages := outcome.facts.get("site_pages"):
         lines.append(
