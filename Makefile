@@ -25,6 +25,7 @@ STUDIES ?= 10000
 CHANGED ?= 1000
 DAYS ?= 1
 RECORD ?=
+HISTORIES ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -136,9 +137,9 @@ dashboard: install  ## the recruiting-trends dashboard (notebooks/trends.py) on 
 notebooks: install  ## edit the notebooks (trends, explorer, quality) in marimo
 	$(BIN)/marimo edit notebooks --host 127.0.0.1 --port $(DASHBOARD_PORT) --no-token
 
-emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT
+emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry API on 127.0.0.1:PORT (HISTORIES=1: record histories too)
 	$(BIN)/python -m orchestration.testing.registry_emulator --port $(PORT) \
-		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)"
+		--dump "$(or $(SOURCE),data/sample/studies.jsonl.gz)" $(if $(HISTORIES),--histories)
 
 bench: manifest  ## time each stage of a full load of STUDIES= and DAYS= daily updates of CHANGED=, then search (RECORD=1: into docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) --days $(DAYS) $(if $(RECORD),--record)

@@ -117,6 +117,35 @@ def replay(
     return out
 
 
+def registry_history(
+    record: dict[str, Any], history: Sequence[HistoricalVersion]
+) -> list[dict[str, Any]]:
+    """``record`` at each of ``history``'s versions, oldest first, each posted on its own
+    date and first posted on the first's: the record history the registry would keep of
+    a trial that changed as the real one did (what its history endpoints serve)."""
+    first = history[0].version_date.isoformat()
+    versions = []
+    for version in history:
+        applied = apply_version(record, version)
+        status = applied["protocolSection"]["statusModule"]
+        status["studyFirstPostDateStruct"] = {"date": first, "type": "ACTUAL"}
+        versions.append(applied)
+    return versions
+
+
+def real_histories(studies: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The first studies (by NCT id), one for each of the 140 real trials, each given
+    that trial's history (``registry_history``)."""
+    histories = read_histories()
+    chosen = sorted(studies, key=lambda s: s["protocolSection"]["identificationModule"]["nctId"])
+    return {
+        study["protocolSection"]["identificationModule"]["nctId"]: registry_history(
+            study, histories[real]
+        )
+        for study, real in zip(chosen, sorted(histories), strict=False)
+    }
+
+
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:

@@ -3,7 +3,11 @@
 It answers the endpoints trialwatch uses with the registry's response shapes:
 ``/api/v2/version``, ``/api/v2/studies`` (pageSize, pageToken/nextPageToken, the
 ``AREA[LastUpdatePostDate]RANGE[from,MAX]`` filter), ``/api/v2/studies/{nctId}`` and
-``/api/v2/studies/download?format=json.zip``. Faults can be switched on, queued one
+``/api/v2/studies/download?format=json.zip``, and the two internal endpoints of the
+registry's record history (``/api/int/studies/{nctId}?history=true``, the list of a
+trial's versions; ``/api/int/studies/{nctId}/history/{version}``, one of them) for the
+trials given a history (``set_histories``; ``--histories`` replays the 140 real trials'
+histories of change_patterns onto the served studies). Faults can be switched on, queued one
 per request, so that tests (and anyone curious) can watch the client survive them:
 ``429`` (with Retry-After), ``500``, ``slow``, ``truncate`` (a body cut short) and
 ``drop`` (the connection closed without an answer).
@@ -23,7 +27,7 @@ import threading
 import time
 import zipfile
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +37,25 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from orchestration.lib.ingest.dump_reader import NOT_PARSED, read_dump
+from orchestration.testing.change_patterns import real_histories
 
 FAULTS = ("429", "500", "slow", "truncate", "drop", "html")
+# The registry's names for the modules a version changed, as its history lists them.
+MODULE_LABELS = {
+    "identificationModule": "Study Identification",
+    "statusModule": "Study Status",
+    "sponsorCollaboratorsModule": "Sponsor/Collaborators",
+    "oversightModule": "Oversight",
+    "descriptionModule": "Study Description",
+    "conditionsModule": "Conditions",
+    "designModule": "Study Design",
+    "armsInterventionsModule": "Arms and Interventions",
+    "outcomesModule": "Outcome Measures",
+    "eligibilityModule": "Eligibility",
+    "contactsLocationsModule": "Contacts/Locations",
+    "referencesModule": "References",
+    "ipdSharingStatementModule": "IPDSharing",
+}
 _RANGE = re.compile(r"AREA\[LastUpdatePostDate\]RANGE\[([^,\]]*),([^\]]*)\]")
 MAX_PAGE_SIZE = 1000
 
@@ -62,6 +83,7 @@ class RegistryEmulator:
         self.endless = False
         self._faults: deque[str] = deque()
         self._lock = threading.Lock()
+        self._histories: dict[str, list[dict[str, Any]]] = {}
         self.set_studies(studies, data_timestamp)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
@@ -78,11 +100,20 @@ class RegistryEmulator:
 
     def set_studies(self, studies: Iterable[dict[str, Any]], data_timestamp: str) -> None:
         """Replace what the registry holds, as a new day's data would."""
-        by_id = {s["protocolSection"]["identificationModule"]["nctId"]: s for s in studies}
+        by_id = {_nct_id(s): s for s in studies}
         with self._lock:
             self._studies = [by_id[k] for k in sorted(by_id)]
             self.data_timestamp = data_timestamp
             self._zip: bytes | None = None
+
+    def set_histories(self, histories: Mapping[str, Sequence[dict[str, Any]]]) -> None:
+        """Keep these trials' record histories, oldest version first: the history
+        endpoints serve them, and each trial's last version is its current record."""
+        current = {_nct_id(s): s for s in self._studies}
+        current.update({nct_id: versions[-1] for nct_id, versions in histories.items()})
+        self.set_studies(current.values(), self.data_timestamp)
+        with self._lock:
+            self._histories = {nct_id: list(versions) for nct_id, versions in histories.items()}
 
     def queue_faults(self, *faults: str) -> None:
         """The next requests, one each, fail in these ways."""
@@ -130,14 +161,38 @@ class RegistryEmulator:
         return page
 
     def study(self, nct_id: str) -> dict[str, Any] | None:
-        return next(
-            (
-                s
-                for s in self._studies
-                if s["protocolSection"]["identificationModule"]["nctId"] == nct_id
-            ),
-            None,
-        )
+        return next((s for s in self._studies if _nct_id(s) == nct_id), None)
+
+    def versions(self, nct_id: str) -> list[dict[str, Any]] | None:
+        """A trial's versions, oldest first; a trial given no history has one."""
+        if nct_id in self._histories:
+            return self._histories[nct_id]
+        current = self.study(nct_id)
+        return None if current is None else [current]
+
+    def history(self, nct_id: str) -> dict[str, Any] | None:
+        """The history index: each version's number, posted date, overall status and
+        the modules it changed, with the current record."""
+        versions = self.versions(nct_id)
+        if versions is None:
+            return None
+        changes = []
+        for number, version in enumerate(versions):
+            before = versions[number - 1]["protocolSection"] if number else {}
+            now = version["protocolSection"]
+            changes.append(
+                {
+                    "version": number,
+                    "date": _last_update(version),
+                    "status": now["statusModule"].get("overallStatus"),
+                    "moduleLabels": [
+                        label
+                        for module, label in MODULE_LABELS.items()
+                        if module in now and now.get(module) != before.get(module)
+                    ],
+                }
+            )
+        return {"study": versions[-1], "history": {"changes": changes}}
 
     def download(self) -> bytes:
         with self._lock:
@@ -145,8 +200,7 @@ class RegistryEmulator:
                 buffer = io.BytesIO()
                 with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                     for study in self._studies:
-                        nct_id = study["protocolSection"]["identificationModule"]["nctId"]
-                        zf.writestr(f"{nct_id}.json", orjson.dumps(study))
+                        zf.writestr(f"{_nct_id(study)}.json", orjson.dumps(study))
                 self._zip = buffer.getvalue()
             return self._zip
 
@@ -162,6 +216,10 @@ class RegistryEmulator:
             for s in self._studies
             if (low is None or _last_update(s) >= low) and (high is None or _last_update(s) <= high)
         ]
+
+
+def _nct_id(study: dict[str, Any]) -> str:
+    return study["protocolSection"]["identificationModule"]["nctId"]
 
 
 def _last_update(study: dict[str, Any]) -> str:
@@ -242,6 +300,19 @@ def _handler(emulator: RegistryEmulator) -> type[BaseHTTPRequestHandler]:
                 if emulator.corrupt_download:
                     archive = archive[: len(archive) // 2]
                 return 200, archive, "zip"
+            if match := re.fullmatch(r"/api/int/studies/(NCT\d{8})", path):
+                if query.get("history") != "true":
+                    raise ValueError("only history=true is emulated")
+                found = emulator.history(match.group(1))
+                if found is None:
+                    return 404, orjson.dumps({"message": "study not found"}), "json"
+                return 200, orjson.dumps(found), "json"
+            if match := re.fullmatch(r"/api/int/studies/(NCT\d{8})/history/(\d+)", path):
+                versions = emulator.versions(match.group(1)) or []
+                number = int(match.group(2))
+                if number >= len(versions):
+                    return 404, orjson.dumps({"message": "version not found"}), "json"
+                return 200, orjson.dumps({"study": versions[number]}), "json"
             if match := re.fullmatch(r"/api/v2/studies/(NCT\d{8})", path):
                 study = emulator.study(match.group(1))
                 if study is None:
@@ -276,8 +347,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--data-timestamp", default=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
     parser.add_argument("--faults", default="", help=f"comma-separated, queued: {','.join(FAULTS)}")
+    parser.add_argument(
+        "--histories",
+        action="store_true",
+        help="give the first 140 studies the record history of a real trial each",
+    )
     args = parser.parse_args()
-    emulator = RegistryEmulator(load_studies(args.dump), args.data_timestamp, port=args.port)
+    studies = load_studies(args.dump)
+    emulator = RegistryEmulator(studies, args.data_timestamp, port=args.port)
+    if args.histories:
+        emulator.set_histories(real_histories(studies))
     if args.faults:
         emulator.queue_faults(*args.faults.split(","))
     print(f"Serving {emulator.study_count:,} studies at {emulator.base_url}", flush=True)
