@@ -12,6 +12,9 @@ from orchestration.lib.ingest.study_schema import validate_study
 from orchestration.testing.change_patterns import read_histories, real_histories
 from orchestration.testing.registry_emulator import MODULE_LABELS, RegistryEmulator
 
+# An emulator on loopback: not in `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def served(sample_records: list[dict]) -> Iterator[tuple[RegistryEmulator, dict]]:
