@@ -10,6 +10,7 @@ from orchestration.lib.ingest.study_schema import validate_study
 from orchestration.testing.change_patterns import (
     apply_version,
     read_histories,
+    real_histories,
     replay,
     stamp,
     status_enum,
@@ -75,3 +76,21 @@ def test_replay_keeps_the_order_of_changes_and_the_last_of_a_day(
     assert stamp(records[0], days[1])["derivedSection"]["miscInfoModule"]["versionHolder"] == (
         days[1].isoformat()
     )
+
+
+def test_real_histories_go_one_to_a_study(sample_records: list[dict]) -> None:
+    real = read_histories()
+    histories = real_histories(sample_records[:150])
+    assert len(histories) == len(real) == 140
+    # The studies first by NCT id get the real trials first by NCT id, version for version.
+    chosen = sorted(histories)
+    assert [len(histories[nct]) for nct in chosen] == [len(real[nct]) for nct in sorted(real)]
+    for nct_id, versions in histories.items():
+        assert all(
+            v["protocolSection"]["identificationModule"]["nctId"] == nct_id for v in versions
+        )
+        first_posted = {
+            v["protocolSection"]["statusModule"]["studyFirstPostDateStruct"]["date"]
+            for v in versions
+        }
+        assert len(first_posted) == 1

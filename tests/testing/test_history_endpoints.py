@@ -29,24 +29,6 @@ def _get(emulator: RegistryEmulator, path: str) -> httpx.Response:
     return httpx.get(f"{root}{path}", timeout=10)
 
 
-def test_real_histories_go_one_to_a_study(sample_records: list[dict]) -> None:
-    real = read_histories()
-    histories = real_histories(sample_records[:150])
-    assert len(histories) == len(real) == 140
-    # The studies first by NCT id get the real trials first by NCT id, version for version.
-    chosen = sorted(histories)
-    assert [len(histories[nct]) for nct in chosen] == [len(real[nct]) for nct in sorted(real)]
-    for nct_id, versions in histories.items():
-        assert all(
-            v["protocolSection"]["identificationModule"]["nctId"] == nct_id for v in versions
-        )
-        first_posted = {
-            v["protocolSection"]["statusModule"]["studyFirstPostDateStruct"]["date"]
-            for v in versions
-        }
-        assert len(first_posted) == 1
-
-
 def test_the_index_lists_every_version_with_its_date_status_and_changed_modules(
     served: tuple[RegistryEmulator, dict],
 ) -> None:
