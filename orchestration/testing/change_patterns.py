@@ -133,16 +133,18 @@ def registry_history(
     return versions
 
 
+def study_id(study: dict[str, Any]) -> str:
+    """The NCT id of an API v2 record."""
+    return study["protocolSection"]["identificationModule"]["nctId"]
+
+
 def real_histories(studies: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The first studies (by NCT id), one for each of the 140 real trials, each given
     that trial's history (``registry_history``)."""
     histories = read_histories()
-    chosen = sorted(studies, key=lambda s: s["protocolSection"]["identificationModule"]["nctId"])
     return {
-        study["protocolSection"]["identificationModule"]["nctId"]: registry_history(
-            study, histories[real]
-        )
-        for study, real in zip(chosen, sorted(histories), strict=False)
+        study_id(study): registry_history(study, histories[real])
+        for study, real in zip(sorted(studies, key=study_id), sorted(histories), strict=False)
     }
 
 

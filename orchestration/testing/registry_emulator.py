@@ -37,7 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from orchestration.lib.ingest.dump_reader import NOT_PARSED, read_dump
-from orchestration.testing.change_patterns import real_histories
+from orchestration.testing.change_patterns import real_histories, study_id
 
 FAULTS = ("429", "500", "slow", "truncate", "drop", "html")
 # The registry's names for the modules a version changed, as its history lists them.
@@ -100,7 +100,7 @@ class RegistryEmulator:
 
     def set_studies(self, studies: Iterable[dict[str, Any]], data_timestamp: str) -> None:
         """Replace what the registry holds, as a new day's data would."""
-        by_id = {_nct_id(s): s for s in studies}
+        by_id = {study_id(s): s for s in studies}
         with self._lock:
             self._studies = [by_id[k] for k in sorted(by_id)]
             self.data_timestamp = data_timestamp
@@ -109,7 +109,7 @@ class RegistryEmulator:
     def set_histories(self, histories: Mapping[str, Sequence[dict[str, Any]]]) -> None:
         """Keep these trials' record histories, oldest version first: the history
         endpoints serve them, and each trial's last version is its current record."""
-        current = {_nct_id(s): s for s in self._studies}
+        current = {study_id(s): s for s in self._studies}
         current.update({nct_id: versions[-1] for nct_id, versions in histories.items()})
         self.set_studies(current.values(), self.data_timestamp)
         with self._lock:
@@ -161,7 +161,7 @@ class RegistryEmulator:
         return page
 
     def study(self, nct_id: str) -> dict[str, Any] | None:
-        return next((s for s in self._studies if _nct_id(s) == nct_id), None)
+        return next((s for s in self._studies if study_id(s) == nct_id), None)
 
     def versions(self, nct_id: str) -> list[dict[str, Any]] | None:
         """A trial's versions, oldest first; a trial given no history has one."""
@@ -200,7 +200,7 @@ class RegistryEmulator:
                 buffer = io.BytesIO()
                 with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                     for study in self._studies:
-                        zf.writestr(f"{_nct_id(study)}.json", orjson.dumps(study))
+                        zf.writestr(f"{study_id(study)}.json", orjson.dumps(study))
                 self._zip = buffer.getvalue()
             return self._zip
 
@@ -216,10 +216,6 @@ class RegistryEmulator:
             for s in self._studies
             if (low is None or _last_update(s) >= low) and (high is None or _last_update(s) <= high)
         ]
-
-
-def _nct_id(study: dict[str, Any]) -> str:
-    return study["protocolSection"]["identificationModule"]["nctId"]
 
 
 def _last_update(study: dict[str, Any]) -> str:

@@ -225,12 +225,7 @@ def publish_whole(con: duckdb.DuckDBPyConnection, database: str) -> bool:
 def written_models(con: duckdb.DuckDBPyConnection, database: str) -> set[str] | None:
     """The incremental models (``schema.table``) the builds not yet published changed;
     None when the build does not say (made before builds noted them)."""
-    found = con.execute(
-        "select count(*) from duckdb_tables()"
-        " where database_name = ? and schema_name = ? and table_name = 'written'",
-        [database, SCHEMA],
-    ).fetchall()[0][0]
-    if not found:
+    if not _has_state(con, database, table="written"):
         return None
     rows = con.execute(f"select distinct model from {database}.{SCHEMA}.written").fetchall()
     return {model for (model,) in rows}
@@ -247,10 +242,12 @@ def mark_published(build: Path) -> None:
             con.execute("commit")
 
 
-def _has_state(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bool:
+def _has_state(
+    con: duckdb.DuckDBPyConnection, database: str | None = None, table: str = "builds"
+) -> bool:
     found = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'builds'"
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
         " and (database_name = ? or ? is null)",
-        [SCHEMA, database, database],
+        [SCHEMA, table, database, database],
     ).fetchall()[0][0]
     return found > 0
