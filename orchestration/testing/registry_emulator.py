@@ -10,7 +10,10 @@ trials given a history (``set_histories``; ``--histories`` replays the 140 real 
 histories of change_patterns onto the served studies). Faults can be switched on, queued one
 per request, so that tests (and anyone curious) can watch the client survive them:
 ``429`` (with Retry-After), ``500``, ``slow``, ``truncate`` (a body cut short) and
-``drop`` (the connection closed without an answer).
+``drop`` (the connection closed without an answer). A trial's history can misbehave too,
+queued one per request for it (``queue_history_faults``; ``--history-faults`` for a
+share of the trials): ``misfit`` (an answer of another shape) and ``changed`` (a version
+dated otherwise than its index said, as when the trial changed while it was read).
 
 Run it by hand (``make emulator``):
 ``python -m orchestration.testing.registry_emulator --dump data/sample/studies.jsonl.gz``.
@@ -28,7 +31,7 @@ import time
 import zipfile
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -40,6 +43,7 @@ from orchestration.lib.ingest.dump_reader import NOT_PARSED, read_dump
 from orchestration.testing.change_patterns import real_histories, study_id
 
 FAULTS = ("429", "500", "slow", "truncate", "drop", "html")
+HISTORY_FAULTS = ("misfit", "changed")
 # The registry's names for the modules a version changed, as its history lists them.
 MODULE_LABELS = {
     "identificationModule": "Study Identification",
@@ -84,6 +88,7 @@ class RegistryEmulator:
         self._faults: deque[str] = deque()
         self._lock = threading.Lock()
         self._histories: dict[str, list[dict[str, Any]]] = {}
+        self._history_faults: dict[str, deque[str]] = {}
         self.set_studies(studies, data_timestamp)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
@@ -126,6 +131,21 @@ class RegistryEmulator:
     def next_fault(self) -> str | None:
         with self._lock:
             return self._faults.popleft() if self._faults else None
+
+    def queue_history_faults(self, nct_id: str, *faults: str) -> None:
+        """The next requests for this trial's history, one each, misbehave in these ways."""
+        unknown = set(faults) - set(HISTORY_FAULTS)
+        if unknown:
+            raise ValueError(f"unknown history faults {sorted(unknown)}; known: {HISTORY_FAULTS}")
+        with self._lock:
+            self._history_faults.setdefault(nct_id, deque()).extend(faults)
+
+    def next_history_fault(self, nct_id: str, kinds: Sequence[str] = HISTORY_FAULTS) -> str | None:
+        """The trial's next fault, if it is one of ``kinds`` (what the endpoint asked
+        can show: an index cannot be ``changed``)."""
+        with self._lock:
+            queued = self._history_faults.get(nct_id)
+            return queued.popleft() if queued and queued[0] in kinds else None
 
     def start(self) -> RegistryEmulator:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -218,6 +238,23 @@ class RegistryEmulator:
         ]
 
 
+def _posted_later(study: dict[str, Any]) -> dict[str, Any]:
+    """The study as if updated the day after: what a version number serves once the
+    trial has changed since its index was read."""
+    status = study["protocolSection"]["statusModule"]
+    later = date.fromisoformat(_last_update(study)) + timedelta(days=1)
+    return {
+        **study,
+        "protocolSection": {
+            **study["protocolSection"],
+            "statusModule": {
+                **status,
+                "lastUpdatePostDateStruct": {"date": later.isoformat(), "type": "ACTUAL"},
+            },
+        },
+    }
+
+
 def _last_update(study: dict[str, Any]) -> str:
     return study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
 
@@ -302,13 +339,21 @@ def _handler(emulator: RegistryEmulator) -> type[BaseHTTPRequestHandler]:
                 found = emulator.history(match.group(1))
                 if found is None:
                     return 404, orjson.dumps({"message": "study not found"}), "json"
+                if emulator.next_history_fault(match.group(1), ("misfit",)):
+                    found = {"study": found["study"], "history": {"changes": "unavailable"}}
                 return 200, orjson.dumps(found), "json"
             if match := re.fullmatch(r"/api/int/studies/(NCT\d{8})/history/(\d+)", path):
                 versions = emulator.versions(match.group(1)) or []
                 number = int(match.group(2))
                 if number >= len(versions):
                     return 404, orjson.dumps({"message": "version not found"}), "json"
-                return 200, orjson.dumps({"study": versions[number]}), "json"
+                version = versions[number]
+                fault = emulator.next_history_fault(match.group(1))
+                if fault == "misfit":
+                    return 200, orjson.dumps({"record": version}), "json"
+                if fault == "changed":
+                    version = _posted_later(version)
+                return 200, orjson.dumps({"study": version}), "json"
             if match := re.fullmatch(r"/api/v2/studies/(NCT\d{8})", path):
                 study = emulator.study(match.group(1))
                 if study is None:
@@ -348,6 +393,12 @@ def main() -> None:
         action="store_true",
         help="give the first 140 studies the record history of a real trial each",
     )
+    parser.add_argument(
+        "--history-faults",
+        type=float,
+        default=0.0,
+        help="the share of trials whose history misbehaves once: misfit, then changed",
+    )
     args = parser.parse_args()
     studies = load_studies(args.dump)
     emulator = RegistryEmulator(studies, args.data_timestamp, port=args.port)
@@ -355,6 +406,11 @@ def main() -> None:
         emulator.set_histories(real_histories(studies))
     if args.faults:
         emulator.queue_faults(*args.faults.split(","))
+    if args.history_faults:
+        every = max(1, round(1 / args.history_faults))
+        for number, nct_id in enumerate(sorted(study_id(s) for s in studies)):
+            if number % every == 0:
+                emulator.queue_history_faults(nct_id, HISTORY_FAULTS[number // every % 2])
     print(f"Serving {emulator.study_count:,} studies at {emulator.base_url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         emulator._server.serve_forever()

@@ -16,6 +16,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ log = logging.getLogger(__name__)
 
 class RegistryError(Exception):
     """The registry could not be read, even after retries, or sent something unusable."""
+
+
+class NotFound(RegistryError):
+    """The registry has no such thing (HTTP 404): a trial it no longer holds, say."""
 
 
 class _Retryable(Exception):
@@ -87,6 +92,8 @@ class RegistryClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
+        # The history endpoints are not under /api/v2, but beside it.
+        self._root = self.base_url.removesuffix("/api/v2")
         self.page_size = page_size
         self.stats = ClientStats()
         self._interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
@@ -125,6 +132,22 @@ class RegistryClient:
         if not is_nct_id(nct_id):
             raise RegistryError(f"not an NCT id: {nct_id!r}")
         return self._get(f"/studies/{nct_id}", parse=True)
+
+    def history_index(self, nct_id: str) -> bytes:
+        """The registry's record history of a trial (an internal endpoint, its "record
+        history" tab's): every version's number, date and status. Its shape is checked
+        by lib/ingest/registry_history.py."""
+        if not is_nct_id(nct_id):
+            raise RegistryError(f"not an NCT id: {nct_id!r}")
+        return self._get(f"{self._root}/api/int/studies/{nct_id}", {"history": "true"}, parse=True)
+
+    def history_version(self, nct_id: str, version: int) -> bytes:
+        """One version of a trial as the registry posted it, ``{"study": ...}``."""
+        if not is_nct_id(nct_id):
+            raise RegistryError(f"not an NCT id: {nct_id!r}")
+        if version < 0:
+            raise RegistryError(f"not a version number: {version}")
+        return self._get(f"{self._root}/api/int/studies/{nct_id}/history/{version}", parse=True)
 
     def count(self, params: dict[str, str] | None = None) -> int:
         query = {**(params or {}), "pageSize": "1", "countTotal": "true"}
@@ -269,9 +292,17 @@ def _raise_for_status(response: httpx.Response) -> None:
         )
     if response.status_code >= 400:
         response.read()
-        raise RegistryError(
+        raise (NotFound if response.status_code == 404 else RegistryError)(
             f"HTTP {response.status_code} from {response.url}: {response.text[:300]}"
         )
+
+
+def data_date(timestamp: str) -> date:
+    """The day of the registry's data (its version's ``dataTimestamp``), else today."""
+    try:
+        return date.fromisoformat(timestamp[:10])
+    except ValueError:
+        return datetime.now(UTC).date()
 
 
 def _retry_after(value: str | None) -> float | None:
