@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install system-run system-test manifest run rebuild test test-fast test-deep test-crash lint format dev sql site docs dashboard notebooks emulator bench clean
+.PHONY: help install system-run system-test manifest run backfill rebuild test test-fast test-deep test-crash lint format dev sql site docs dashboard notebooks emulator bench clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -26,6 +26,7 @@ CHANGED ?= 1000
 DAYS ?= 1
 RECORD ?=
 HISTORIES ?=
+MINUTES ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +71,10 @@ manifest: install $(MANIFEST)  ## parse the dbt project (the manifest Dagster lo
 run: manifest system-run  ## land SOURCE= (a dump, default the sample, or an API URL; AS_OF=, PULL=), build, publish
 	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") \
 		$(if $(AS_OF),--as-of "$(AS_OF)") $(if $(PULL),--pull "$(PULL)")
+
+backfill: manifest system-run  ## fill in every landed trial's history from SOURCE= (an API URL, default registry), then build and publish (MINUTES=: one slice)
+	$(BIN)/python -m orchestration backfill --source "$(or $(SOURCE),registry)" \
+		$(if $(MINUTES),--minutes "$(MINUTES)")
 
 rebuild: manifest system-run  ## rebuild every model whole from the landing (as the weekly reconcile does), publish what differs
 	$(BIN)/python -m orchestration rebuild

@@ -58,7 +58,7 @@ def _(con, mo, picker, trials):
     chosen = picker.value if picker.value.height else trials.head(1)
     nct_id = chosen["nct_id"][0] if chosen.height else None
     versions = con.sql(
-        "select version_number, valid_from, valid_to, last_update_posted_date"
+        "select version_number, registry_date, valid_to, first_observed_on"
         " from main.trial_versions where nct_id = $id order by version_number",
         params={"id": nct_id},
     ).pl()

@@ -1,4 +1,5 @@
 """Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`,
+`python -m orchestration backfill [--source URL] [--minutes N]`,
 `python -m orchestration rebuild`, `python -m orchestration person export|erase EMAIL`
 and `python -m orchestration lake-init`.
 
@@ -29,6 +30,7 @@ from orchestration.defs.run_records import command_line_tags, fail_dead_runs, ru
 from orchestration.lib.common.lake import NoLakeYet, write_init_file
 from orchestration.lib.common.run_lock import RunInProgress, pipeline_lock
 from orchestration.lib.common.settings import SAMPLE_DUMP, Settings, SettingsError, settings
+from orchestration.lib.ingest.backfill import KIND as HISTORY
 from orchestration.lib.ingest.registry_pull import KINDS
 from orchestration.lib.subscribers.links import link_secret
 from orchestration.lib.subscribers.rights import erase_person, export_person
@@ -39,6 +41,13 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
     if as_of:
         date.fromisoformat(as_of)  # fail before any work on a malformed date
     config = {"source": source, "as_of": as_of, "pull": pull}
+    return execute("everything", {"ctgov_landing": {"config": config}})
+
+
+def backfill(source: str, minutes: float | None) -> int:
+    """Fill in every landed trial's history from a registry (for at most ``minutes``),
+    then build and publish like `run`."""
+    config = {"source": source, "pull": HISTORY, "minutes": minutes}
     return execute("everything", {"ctgov_landing": {"config": config}})
 
 
@@ -189,6 +198,15 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument(
         "--pull", default="auto", choices=KINDS, help="for a registry: which kind of pull"
     )
+    backfill_parser = commands.add_parser(
+        "backfill", help="fill in every landed trial's history from a registry, then build"
+    )
+    backfill_parser.add_argument(
+        "--source", default="registry", help="an API URL, or 'registry' (TRIALWATCH_REGISTRY_URL)"
+    )
+    backfill_parser.add_argument(
+        "--minutes", type=float, default=None, help="stop after this many minutes (a slice)"
+    )
     commands.add_parser(
         "rebuild", help="rebuild every model from the landing, publish what differs"
     )
@@ -206,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "rebuild":
         return rebuild()
+    if args.command == "backfill":
+        return backfill(args.source, args.minutes)
     if args.command == "person":
         return person(args.action, args.email)
     if args.command == "lake-init":

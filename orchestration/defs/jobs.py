@@ -1,5 +1,5 @@
 """Jobs and schedules that span the whole graph: `make run`'s job, the daily update, the
-weekly reconcile and the full rebuild.
+weekly reconcile, the history backfill's slices and the full rebuild.
 
 A daily update builds only the loads not yet built and the trials they touched; the
 weekly reconcile and `make rebuild` rebuild every model from the whole landing, with
@@ -25,9 +25,11 @@ FULL_REFRESH = {
 }
 
 
-def _registry_job(name: str, pull: str, description: str, full_refresh: bool = False):
+def _registry_job(
+    name: str, pull: str, description: str, full_refresh: bool = False, **load: object
+):
     # Reports that come out weekly have their own schedule, not one per load.
-    ops = {"ctgov_landing": {"config": {"source": "registry", "pull": pull}}}
+    ops = {"ctgov_landing": {"config": {"source": "registry", "pull": pull, **load}}}
     return dg.define_asset_job(
         name,
         selection=dg.AssetSelection.all() - WEEKLY,
@@ -47,6 +49,13 @@ weekly_reconcile_job = _registry_job(
     "Load the registry's bulk download, mark studies it no longer holds, rebuild every model"
     " whole with every test.",
     full_refresh=True,
+)
+backfill_job = _registry_job(
+    "backfill",
+    "history",
+    "Fill in the history of every landed trial from the registry's record history, for one"
+    " slice (TRIALWATCH_BACKFILL_MINUTES), then build and publish what it landed.",
+    minutes=settings().backfill_minutes,
 )
 rebuild_job = dg.define_asset_job(
     "rebuild",
@@ -76,5 +85,14 @@ weekly_reconcile_schedule = dg.ScheduleDefinition(
     default_status=_SCHEDULE_STATUS,
 )
 
-JOBS = [everything_job, daily_update_job, weekly_reconcile_job, rebuild_job]
-SCHEDULES = [daily_update_schedule, weekly_reconcile_schedule]
+# Slices between the daily runs: with one run at a time, a slice waits for the daily
+# update and the daily update for a slice.
+backfill_schedule = dg.ScheduleDefinition(
+    job=backfill_job,
+    cron_schedule="30 */2 * * *",
+    execution_timezone="UTC",
+    default_status=_SCHEDULE_STATUS,
+)
+
+JOBS = [everything_job, daily_update_job, weekly_reconcile_job, backfill_job, rebuild_job]
+SCHEDULES = [daily_update_schedule, weekly_reconcile_schedule, backfill_schedule]

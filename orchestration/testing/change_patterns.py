@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.lib.common.settings import CTHIST_VERSIONS
+from orchestration.lib.ingest.spellings import api_value
 
 _ESTIMATED_OR_ACTUAL = {"Anticipated": "ESTIMATED", "Actual": "ACTUAL"}
 
@@ -51,14 +52,6 @@ def read_histories(path: Path = CTHIST_VERSIONS) -> dict[str, list[HistoricalVer
     for versions in histories.values():
         versions.sort(key=lambda v: v.version_number)
     return histories
-
-
-def status_enum(text: str | None) -> str | None:
-    """The API's enum for a status as the history site writes it ("Active, not recruiting")."""
-    if not text or not text.strip():
-        return None
-    words = text.strip().upper().replace(",", "").split()
-    return "UNKNOWN" if words == ["UNKNOWN", "STATUS"] else "_".join(words)
 
 
 def apply_version(record: dict[str, Any], version: HistoricalVersion) -> dict[str, Any]:
@@ -166,7 +159,7 @@ def _version(row: dict[str, str]) -> HistoricalVersion:
         nct_id=row["nctid"],
         version_number=int(row["version_number"]),
         version_date=date.fromisoformat(row["version_date"]),
-        overall_status=status_enum(value("overall_status")),
+        overall_status=api_value(value("overall_status")),
         start_date=_partial_date(value("study_start_date"), value("study_start_date_precision")),
         primary_completion_date=_partial_date(
             value("primary_completion_date"), value("primary_completion_date_precision")

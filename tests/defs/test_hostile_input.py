@@ -11,6 +11,7 @@ import html
 import json
 import xml.etree.ElementTree as ET
 import zipfile
+from datetime import date
 
 import polars as pl
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from orchestration.lib.common.privacy import DETAILS_MASK, Scrubber
 from orchestration.lib.common.settings import environment
 from tests.support.pipeline import data_dir, query, run_everything
-from tests.support.records import nct
+from tests.support.records import nct, posted_on
 
 # About 85 s of a worker's time on CI.
 pytestmark = pytest.mark.long(seconds=85)
@@ -76,7 +77,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, sample_records: list[dict])
 
     day2 = folder / "day2"
     day2.mkdir()
-    changed = copy.deepcopy(talker)
+    changed = posted_on(copy.deepcopy(talker), date(2026, 7, 2))
     changed["protocolSection"]["contactsLocationsModule"]["centralContacts"] = [
         {"name": PERSON, "role": "CONTACT", "phone": "+1 412 555 0147", "email": EMAIL}
     ]

@@ -23,7 +23,7 @@ from orchestration.lib.common.settings import Settings
 from orchestration.lib.ingest.landing import land_dump
 from orchestration.testing.change_patterns import read_histories, replay, stamp, write_jsonl
 from tests.support.pipeline import WAREHOUSE, data_dir, run_everything
-from tests.support.records import nct
+from tests.support.records import nct, posted_on, registry_date
 
 DAYS = [date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), date(2026, 7, 6)]
 REPLAYED = 40  # trials that change as real ones did
@@ -133,7 +133,32 @@ def build_series(sample: list[Record]) -> Series:
         )
     for record in plain[4:6]:
         series[nct(record)][2] = None
-    return series
+    return {nct_id: posted_when_shown(days) for nct_id, days in series.items()}
+
+
+def _content(record: Record) -> str:
+    """A record's content but for the registry's dates of it (its posting, its stamp)."""
+    bare = json.loads(canonical(record))
+    status = bare["protocolSection"]["statusModule"]
+    status.pop("lastUpdatePostDateStruct", None)
+    status.pop("lastUpdateSubmitDate", None)
+    return json.dumps(bare, sort_keys=True)
+
+
+def posted_when_shown(days: list[Record | None]) -> list[Record | None]:
+    """The records dated as the registry dates them: each new content posted on the day
+    it is first shown (the first keeps its own date, from before the first dump)."""
+    out: list[Record | None] = []
+    shown: tuple[str, date] | None = None  # (content, its posting date)
+    for day, record in zip(DAYS, days, strict=True):
+        if record is not None:
+            if shown is None:
+                shown = (_content(record), registry_date(record))
+            elif shown[0] != _content(record):
+                shown = (_content(record), day)
+            record = posted_on(copy.deepcopy(record), shown[1])
+        out.append(record)
+    return out
 
 
 def load_dated_dumps(series: Series, folder: Path) -> Settings:
@@ -181,9 +206,10 @@ def versions_of(days: list[Record | None]) -> list[tuple[date, Record]]:
 
 
 def record_on(days: list[Record | None], day: date) -> Record | None:
-    """The record a trial had on a day: the last one seen on or before it."""
-    seen = [r for d, r in zip(DAYS, days, strict=True) if d <= day and r is not None]
-    return seen[-1] if seen else None
+    """The record a trial had in the registry on a day: the last version posted on or
+    before it."""
+    posted = [r for _, r in versions_of(days) if registry_date(r) <= day]
+    return posted[-1] if posted else None
 
 
 def current(days: list[Record | None]) -> Record:

@@ -48,6 +48,7 @@ from orchestration.lib.subscribers.topics import Topic
 from tests.support.mail import plain_text
 from tests.support.pipeline import data_dir
 from tests.support.rebuild import disagreements
+from tests.support.records import posted_on
 
 # Recruiting trials of the sample with sites, phones and MeSH conditions; two share
 # "Leukemia", so that a condition's followers hear of more than one.
@@ -121,10 +122,7 @@ class History:
     # ---- the registry ----------------------------------------------------------------
     def record(self, nct_id: str, day: date) -> dict:
         """The registry's record of a trial as changed on ``day``: a copy, dated."""
-        record = copy.deepcopy(self.registry.get(nct_id) or pool_records()[nct_id])
-        status = record["protocolSection"]["statusModule"]
-        status["lastUpdatePostDateStruct"] = {"date": day.isoformat(), "type": "ACTUAL"}
-        return record
+        return posted_on(copy.deepcopy(self.registry.get(nct_id) or pool_records()[nct_id]), day)
 
     @staticmethod
     def undated(record: dict) -> dict:
@@ -215,10 +213,9 @@ class History:
         return lines
 
     # ---- what must hold after each run -------------------------------------------------
-    def check(self, news: dict[str, str], day: date, kind: str = "news") -> None:
-        """``news``: trial -> "changed" or "new", as this run's dump moved them; ``kind``:
-        "news" (a newer day), "again" (the last dump again) or "earlier" (dated before
-        the last day: it may tell of the past, but nothing already sent)."""
+    def check(self, news: dict[str, str], day: date) -> None:
+        """``news``: trial -> "changed" or "new", as this run's dump moved them (a version
+        older than the newest held is history, not news), observed on ``day``."""
         sent = self.sent()
         new_lines = sent - self.heard
         assert not (self.heard - sent), "a digest line went missing from the outbox"
@@ -249,11 +246,7 @@ class History:
                 matches = record is not None and words.lower() in condition_terms(record)
                 if kind_ == "term" and how == "new" and matches:
                     expected.add((f.email, nct))
-        if kind == "earlier":
-            listening = {(f.email, f.topic.removeprefix("trial:")) for f in self.followers}
-            assert heard <= listening, f"heard {sorted(heard - listening)} of the past"
-        else:
-            assert heard == expected, f"heard {sorted(heard)}, expected {sorted(expected)}"
+        assert heard == expected, f"heard {sorted(heard)}, expected {sorted(expected)}"
         for to, on, _, _ in new_lines:
             follower = self._follower(to)
             assert follower.since is not None and date.fromisoformat(on) >= follower.since

@@ -7,6 +7,7 @@ a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -24,6 +25,7 @@ from tests.support.browser import new_page
 from tests.support.lakes import postgres_server
 from tests.support.mail import confirm_link, outbox, plain_text, smtp_server
 from tests.support.pipeline import data_dir, run_everything
+from tests.support.records import posted_on
 from tests.support.seed_runs import ALERTS, SEED
 from tests.support.web import served, site_settings
 
@@ -134,12 +136,14 @@ def test_sign_up_confirm_digest_and_one_click_on_sqlite(
         assert [m["Subject"] for m in messages if m["To"] == "cy@example.org"] == [
             "Confirm your trialwatch emails"
         ]
-        # Ana unsubscribes with one click; the trial changes back the next day: ben hears
-        # of it, ana does not.
+        # Ana unsubscribes with one click; the trial changes back the next day (a new
+        # version, posted that day): ben hears of it, ana does not.
         _one_click(digest)
-        assert run_everything(
-            FIRST, as_of=(TODAY + timedelta(days=1)).isoformat(), up_to=ALERTS
-        ).success
+        tomorrow = TODAY + timedelta(days=1)
+        back = posted_on(json.loads(FIRST.read_text()), tomorrow)
+        reverted = tmp_path / "reverted.json"
+        reverted.write_text(json.dumps(back))
+        assert run_everything(reverted, as_of=tomorrow.isoformat(), up_to=ALERTS).success
         messages = _outbox(data)
         assert len(_digests(messages, "ana@example.org")) == 1
         assert len(_digests(messages, "ben@example.org")) == 2

@@ -8,8 +8,10 @@ from pydantic import Field
 
 from orchestration.defs.ingest.resources import LandingResource, RegistryResource
 from orchestration.lib.common.settings import SAMPLE_DUMP
+from orchestration.lib.ingest.backfill import KIND as HISTORY
+from orchestration.lib.ingest.backfill import backfill
 from orchestration.lib.ingest.landing import LoadResult
-from orchestration.lib.ingest.progress import LoadProgress
+from orchestration.lib.ingest.progress import BackfillProgress, LoadProgress
 from orchestration.lib.ingest.registry_pull import KINDS, pull
 
 # The keys dagster-dbt gives the dbt source tables, so dbt models depend on these assets.
@@ -39,7 +41,14 @@ class LoadConfig(dg.Config):
     )
     pull: str = Field(
         default="auto",
-        description=f"For a registry: {', '.join(KINDS)} (auto: incremental after a first full).",
+        description=(
+            f"For a registry: {', '.join(KINDS)} (auto: incremental after a first full), or"
+            f" {HISTORY}: fill in every landed trial's versions from its record history."
+        ),
+    )
+    minutes: float | None = Field(
+        default=None,
+        description="For a history backfill: stop after this many minutes (a slice), or when done.",
     )
 
 
@@ -61,6 +70,10 @@ def ctgov_landing(
 ):
     """Land a dump or pull the registry: new versions in raw_studies, bad records in quarantine."""
     show = sys.stderr.isatty() or landing.settings().progress
+    if is_registry(config.source) and config.pull == HISTORY:
+        load, extra = _backfill(context, config, landing, registry, show)
+        yield from _landed(context, landing, load, extra)
+        return
     progress = LoadProgress(context.log.info, show)
     try:
         if is_registry(config.source):
@@ -99,6 +112,59 @@ def ctgov_landing(
             extra = {}
     finally:
         progress.close()
+    yield from _landed(context, landing, load, extra)
+
+
+def _backfill(
+    context: dg.AssetExecutionContext,
+    config: LoadConfig,
+    landing: LandingResource,
+    registry: RegistryResource,
+    show: bool,
+) -> tuple[LoadResult, dict]:
+    """One slice of the history backfill (lib/ingest/backfill.py)."""
+    progress = BackfillProgress(context.log.info, show)
+    client = registry.client(None if config.source == REGISTRY else config.source)
+    try:
+        with client:
+            done = backfill(
+                landing.path(),
+                client,
+                landing.downloads(),
+                minutes=config.minutes,
+                progress=lambda _, phase, count, total: progress.update(phase, count, total),
+                limits=landing.limits(),
+            )
+    finally:
+        progress.close()
+    for reason in client.stats.retry_reasons:
+        context.log.warning(f"retried: {reason}")
+    for reason, count in done.quarantine_reasons.items():
+        context.log.warning(f"quarantined the history of {count} trial(s): {reason}")
+    context.log.info(
+        f"history: {done.indexes_read:,} trials indexed, {done.versions_fetched:,} versions"
+        f" fetched, {done.versions_matched:,} matched; left: {done.indexes_left:,} trials to"
+        f" index, {done.versions_left:,} versions to fetch"
+    )
+    return done.load, {
+        "pull": HISTORY,
+        "resumed": done.resumed,
+        "trials_indexed": done.indexes_read,
+        "versions_fetched": done.versions_fetched,
+        "versions_matched": done.versions_matched,
+        "trials_quarantined": done.trials_quarantined,
+        "removed": done.removed,
+        "trials_left_to_index": done.indexes_left,
+        "versions_left_to_fetch": done.versions_left,
+        "history_complete": done.done,
+        "requests": client.stats.requests,
+        "retries": client.stats.retries,
+    }
+
+
+def _landed(
+    context: dg.AssetExecutionContext, landing: LandingResource, load: LoadResult, extra: dict
+):
     for reason, count in load.quarantine_reasons.items():
         context.log.warning(f"quarantined {count} record(s): {reason}")
     summary = {

@@ -1,10 +1,11 @@
 """What each subscriber should hear, from the published warehouse.
 
-An event is a change to a followed trial (one per ``trial_changes`` row seen on or
-after the day the sign-up was confirmed), or a trial first seen on or after that day
-for a followed condition, matched by MeSH id or term with its descendants (a sign-up
-for "Leukemia" hears of an acute myeloid leukemia trial) or by the registrant's own
-wording.
+An event is a change to a followed trial: one per ``trial_changes`` row that was news
+when the warehouse first observed it, on or after the day the sign-up was confirmed
+(history filled in later is not news), dated by the registry. Or a trial first seen
+on or after that day for a followed condition, matched by MeSH id or term with its
+descendants (a sign-up for "Leukemia" hears of an acute myeloid leukemia trial) or by
+the registrant's own wording.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def find_events(lake: Lake, subscriptions: list[Subscription]) -> list[Event]:
                 changes = con.execute(
                     """
                     select change_id, changed_on, sentence from main.trial_changes
-                    where nct_id = ? and changed_on >= ?
+                    where nct_id = ? and is_news and observed_on >= ?
                     order by changed_on, category, field, item_key
                     """,
                     [sub.nct_id, since],

@@ -167,6 +167,11 @@ class Settings(BaseSettings):
     registry_rate: float = Field(
         default=1.0, ge=0, description="requests per second at most (0: no limit)"
     )
+    backfill_minutes: float = Field(
+        default=50,
+        gt=0,
+        description="a scheduled history backfill's slice in minutes (`make backfill`: until done)",
+    )
     schedules: Literal["on", "off"] = Field(
         default="off", description="`on` starts the daily and weekly schedules by default"
     )

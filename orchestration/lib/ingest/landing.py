@@ -15,6 +15,9 @@ Tables (all append-only):
 - ``raw_removals``: studies a full pull no longer found (deleted, or merged into another);
 - ``raw_pages``, ``registry_pulls``: a registry pull's pages as received and its
   checkpoint (the next page token), so a killed pull resumes where it stopped;
+- ``history_indexes``, ``history_versions``: a history backfill's reading of each
+  trial's record history (its versions' numbers, dates and statuses), and the registry
+  version number of each version it landed or matched (lib/ingest/backfill.py);
 - ``load_batches``: the run log, one row per load, succeeded or failed.
 
 A load commits in chunks, so memory stays flat however large the dump, yet lands
@@ -112,6 +115,21 @@ create table if not exists registry_pulls (
     pages_done integer not null default 0,
     total_count bigint
 );
+create table if not exists history_indexes (
+    batch_id varchar not null,
+    nct_id varchar not null,
+    read_at timestamp not null,
+    versions integer not null,
+    index_hash varchar not null,
+    entries varchar not null
+);
+create table if not exists history_versions (
+    batch_id varchar not null,
+    nct_id varchar not null,
+    version integer not null,
+    registry_date date not null,
+    content_hash varchar not null
+);
 create table if not exists load_issues (
     batch_id varchar not null,
     nct_id varchar not null,
@@ -130,6 +148,8 @@ BATCHED_TABLES = (
     "raw_pages",
     "quarantine",
     "load_issues",
+    "history_indexes",
+    "history_versions",
 )
 CHECKPOINT_EVERY = "1GB"
 # Records per committed chunk: about 16 MB of JSON text at the registry's average size.

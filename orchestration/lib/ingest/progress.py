@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 
 from tqdm import tqdm
@@ -33,3 +34,41 @@ class LoadProgress:
 
     def close(self) -> None:
         self._bar.close()
+
+
+class BackfillProgress:
+    """A history backfill's two phases, trials indexed then versions fetched, each as a
+    bar with what is left and the time it will take."""
+
+    def __init__(self, log: Callable[[str], None], show: bool, every: int = 1_000) -> None:
+        self._log, self._show, self._every = log, show, every
+        self._phase: str | None = None
+        self._bar: tqdm | None = None
+        self._started = time.monotonic()
+        self._units = {"index": " trials indexed", "versions": " versions fetched"}
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if phase != self._phase:
+            self.close()
+            self._phase, self._started = phase, time.monotonic()
+            self._bar = tqdm(
+                total=total,
+                unit=self._units[phase],
+                disable=not self._show,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
+        assert self._bar is not None
+        self._bar.total, self._bar.n = total, done
+        self._bar.refresh()
+        if done % self._every == 0 or done == total:
+            left = (time.monotonic() - self._started) / max(done, 1) * (total - done)
+            self._log(
+                f"{done:,} of {total:,}{self._units[phase]}; about {left / 3600:.1f} h left"
+                " at this rate"
+            )
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

@@ -35,7 +35,7 @@ from orchestration.lib.ingest.landing import (
     start_batch,
 )
 from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
-from orchestration.lib.ingest.registry_client import Page, RegistryClient
+from orchestration.lib.ingest.registry_client import Page, RegistryClient, data_date
 
 KINDS = ("auto", "incremental", "full", "download")
 OVERLAP = timedelta(days=1)
@@ -65,7 +65,7 @@ def pull(
         raise ValueError(f"unknown pull kind {kind!r}; one of {KINDS}")
     version = client.version()
     data_timestamp = str(version.get("dataTimestamp", ""))
-    as_of = _date_of(data_timestamp)
+    as_of = data_date(data_timestamp)
     con = connect(landing, limits.memory)
     try:
         since = last_pull_date(con, client.base_url)
@@ -234,6 +234,8 @@ def last_pull_date(con: duckdb.DuckDBPyConnection, base_url: str | None = None) 
         from registry_pulls as p
         inner join load_batches as b using (batch_id)
         where b.status = 'succeeded' and (p.base_url = $base_url or $base_url is null)
+            -- a history backfill reads old versions, not what changed since a date
+            and p.kind <> 'history'
         """,
         {"base_url": base_url},
     ).fetchone()
@@ -280,10 +282,3 @@ def _mark_removed(con: duckdb.DuckDBPyConnection, result: LoadResult) -> int:
         {"batch_id": result.batch_id, "as_of": result.as_of},
     ).fetchone()
     return count
-
-
-def _date_of(timestamp: str) -> date:
-    try:
-        return date.fromisoformat(timestamp[:10])
-    except ValueError:
-        return datetime.now(UTC).date()

@@ -118,12 +118,18 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "condition"
 
 
-def header_line(first_seen: date, last_changed: date, update_count: int) -> str:
+def header_line(
+    first_seen: date, last_changed: date, update_count: int, first_posted: date | None = None
+) -> str:
+    """The page's history line; ``first_posted`` when the history is complete, so the
+    count is every update since first posting, not since first seen."""
     times = "time" if update_count == 1 else "times"
-    return (
-        f"First seen {day_label(first_seen)} · Last updated {day_label(last_changed)}"
-        f" · Updated {update_count} {times}"
+    since = (
+        f"First posted {day_label(first_posted)}"
+        if first_posted
+        else (f"First seen {day_label(first_seen)}")
     )
+    return f"{since} · Last updated {day_label(last_changed)} · Updated {update_count} {times}"
 
 
 @dataclass(frozen=True)
@@ -276,8 +282,12 @@ def _trial_document(
             "first_seen": trial["first_seen"].isoformat(),
             "last_updated": trial["last_changed"].isoformat(),
             "update_count": trial["update_count"],
+            "complete": trial["history_complete"],
             "header_line": header_line(
-                trial["first_seen"], trial["last_changed"], trial["update_count"]
+                trial["first_seen"],
+                trial["last_changed"],
+                trial["update_count"],
+                trial["first_posted_date"] if trial["history_complete"] else None,
             ),
         },
         "eligibility": {

@@ -19,6 +19,7 @@ from orchestration.testing.change_patterns import write_jsonl
 from tests.support.dated_dumps import DAYS, current, overall_status
 from tests.support.pipeline import WAREHOUSE, data_copy, query, run_everything
 from tests.support.rebuild import DBT, disagreements
+from tests.support.records import posted_on
 from tests.support.seed_runs import DailyRuns
 
 # About 100 s of a worker's time on CI.
@@ -89,10 +90,10 @@ def test_a_build_killed_between_the_trend_ledgers_and_marts_is_made_good_by_the_
     series, built = dated_history
     records = [copy.deepcopy(current(days)) for days in series.values()]
     recruiting = [r for r in records if overall_status(r) == "RECRUITING"][:3]
-    for record in recruiting:
-        record["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
-    dump = write_jsonl(tmp_path / "dump.jsonl", records)
     day = DAYS[-1] + timedelta(days=1)
+    for record in recruiting:
+        posted_on(record, day)["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    dump = write_jsonl(tmp_path / "dump.jsonl", records)
     with data_copy(built, tmp_path / "data") as copied:
         land_dump(copied.landing, dump, as_of=day)
         (batch,) = query(

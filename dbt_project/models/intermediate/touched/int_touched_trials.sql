@@ -1,5 +1,6 @@
--- The trials this run recomputes: those the loads it builds observed, removed or
--- landed a version of (every trial when building whole). Rebuilt each run.
+-- The trials this run recomputes: those the loads it builds observed, removed, landed
+-- or numbered a version of, or read the history of (every trial when building whole).
+-- Rebuilt each run.
 {{ config(materialized='table') }}
 
 with observed as (
@@ -14,6 +15,15 @@ removed as (
 
 landed as (
     select nct_id from {{ ref('stg_ctgov__study_modules') }}
+),
+
+-- a backfill numbers versions it holds already, and reads indexes
+backfilled as (
+    select nct_id from {{ ref('stg_ctgov__history_versions') }}
+    where batch_id in {{ run_batches() }}
+    union
+    select nct_id from {{ ref('stg_ctgov__history_indexes') }}
+    where batch_id in {{ run_batches() }}
 )
 
 select nct_id from observed
@@ -21,3 +31,5 @@ union
 select nct_id from removed
 union
 select nct_id from landed
+union
+select nct_id from backfilled

@@ -1,5 +1,7 @@
--- The current version of each study: its latest version (see int_trial_versions). A
--- study is removed when a full pull found it gone after it was last seen.
+-- The current version of each study: its latest version by registry date (see
+-- int_trial_versions). First seen is the first day any version was observed; last
+-- changed is the registry date of the latest version. A study is removed when a full
+-- pull found it gone after it was last seen.
 {{ config(materialized='incremental', incremental_strategy='touched', unique_key='nct_id') }}
 
 with versions as (
@@ -10,7 +12,8 @@ with versions as (
 trial_history as (
     select
         nct_id,
-        min(valid_from) as first_seen,
+        min(first_observed_on) as first_seen,
+        max(last_observed_on) as last_observed_on,
         count(*) - 1 as update_count
     from versions
     group by nct_id
@@ -20,10 +23,20 @@ latest as (
     select
         versions.nct_id,
         versions.content_hash,
-        versions.valid_from as last_changed,
-        versions.last_observed_on
+        versions.registry_date as last_changed
     from versions
     where versions.valid_to is null
+),
+
+-- A trial's history is complete when every version its latest history index lists is
+-- held (a backfill read it whole).
+histories as (
+    select
+        nct_id,
+        bool_and(is_held) as history_complete
+    from {{ ref('int_history_indexes') }}
+    where {{ only_touched('nct_id') }}
+    group by nct_id
 ),
 
 removals as (
@@ -39,15 +52,17 @@ removals as (
 select
     latest.nct_id,
     latest.content_hash,
-    latest.last_observed_on,
+    trial_history.last_observed_on,
     trial_history.first_seen,
     latest.last_changed,
     trial_history.update_count,
-    coalesce(removals.removed_on > latest.last_observed_on, false) as is_removed,
-    case when removals.removed_on > latest.last_observed_on then removals.removed_on end
+    coalesce(histories.history_complete, false) as history_complete,
+    coalesce(removals.removed_on > trial_history.last_observed_on, false) as is_removed,
+    case when removals.removed_on > trial_history.last_observed_on then removals.removed_on end
         as removed_on,
-    case when removals.removed_on > latest.last_observed_on then removals.merged_into end
+    case when removals.removed_on > trial_history.last_observed_on then removals.merged_into end
         as merged_into
 from latest
 inner join trial_history using (nct_id)
+left join histories using (nct_id)
 left join removals using (nct_id)

@@ -72,6 +72,7 @@ joined as (
         current_versions.first_seen,
         current_versions.last_changed,
         current_versions.update_count,
+        current_versions.history_complete,
         current_versions.content_hash,
         current_versions.last_observed_on,
         current_versions.is_removed,

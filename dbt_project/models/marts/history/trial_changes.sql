@@ -1,6 +1,9 @@
 -- One row per field-level change between consecutive versions of a trial: the old
--- and new values and a sentence a person can read. A change is dated the day the
--- warehouse first saw the new version.
+-- and new values and a sentence a person can read. A change is dated by the registry
+-- date of the version that made it; observed_on is the day the warehouse first saw
+-- that version, and is_news whether it was news then (see int_trial_versions). A
+-- change is known by its trial, its registry date, field and item, so versions filled
+-- in before it leave its id as it was.
 with versions as (
     select * from {{ ref('int_trial_versions') }}
     where {{ only_touched('nct_id') }}
@@ -15,7 +18,14 @@ consecutive as (
     select
         nct_id,
         version_number,
-        valid_from as changed_on,
+        registry_date as changed_on,
+        first_observed_on as observed_on,
+        -- news only as it was when the version arrived: not what a correction of either
+        -- side, or a version filled in before it, changed later
+        is_news
+        and content_loaded_at <= first_loaded_at
+        and lag(content_loaded_at) over (partition by nct_id order by version_number)
+        <= first_loaded_at as is_news,
         content_hash as new_hash,
         lag(content_hash) over (partition by nct_id order by version_number) as old_hash
     from versions
@@ -26,6 +36,8 @@ sides as (
         consecutive.nct_id,
         consecutive.version_number,
         consecutive.changed_on,
+        consecutive.observed_on,
+        consecutive.is_news,
         facts.content_hash = consecutive.new_hash as is_new,
         facts.field,
         facts.kind,
@@ -46,6 +58,8 @@ compared as (
         nct_id,
         version_number,
         changed_on,
+        observed_on,
+        is_news,
         field,
         kind,
         item_key,
@@ -59,7 +73,7 @@ compared as (
         max(value_label) filter (where not is_new) as old_label,
         max(value_label) filter (where is_new) as new_label
     from sides
-    group by nct_id, version_number, changed_on, field, kind, item_key
+    group by nct_id, version_number, changed_on, observed_on, is_news, field, kind, item_key
 ),
 
 -- A member (site, condition, ...) changes when it is listed on one side only; a
@@ -114,10 +128,12 @@ described as (
 )
 
 select
-    substr(md5(concat_ws('|', nct_id, version_number, field, item_key)), 1, 16) as change_id,
+    substr(md5(concat_ws('|', nct_id, changed_on, field, item_key)), 1, 16) as change_id,
     nct_id,
     version_number,
     changed_on,
+    observed_on,
+    is_news,
     case
         when field in ('overall_status', 'why_stopped') then 'status'
         when field in ('site', 'site_status') then 'sites'

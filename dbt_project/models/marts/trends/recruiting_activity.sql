@@ -2,8 +2,8 @@
 -- segment of int_labelled_trial_segments: how many trials and trial sites were recruiting
 -- (at the end of the period), how many started recruiting and how many stopped in
 -- it. The first load is the baseline: what was recruiting then is counted as
--- recruiting, not as opened. A segment's days run from its first recruiting to the
--- last load.
+-- recruiting, not as opened, and what stopped before it is not counted. A segment's
+-- days run from its first recruiting to the last load.
 --
 -- Summed from int_recruiting_events. A daily build recomputes each segment from the
 -- day after the last one built, or from the first day its events changed
@@ -85,7 +85,11 @@ segment_starts as (
     select
         listed.dimension,
         listed.segment,
-        least(coalesce(min(listed.first_day), start.start_day), start.start_day) as from_day,
+        -- never before the first load: runs the registry dates earlier start on it
+        greatest(
+            least(coalesce(min(listed.first_day), start.start_day), start.start_day),
+            bounds.first_day
+        ) as from_day,
         start.whole
     from (
         select
@@ -108,7 +112,8 @@ segment_starts as (
         where day >= (select start_day from start)
     ) as listed
     cross join start
-    group by listed.dimension, listed.segment, start.start_day, start.whole
+    cross join bounds
+    group by listed.dimension, listed.segment, start.start_day, start.whole, bounds.first_day
 ),
 
 -- The recruiting counts on the day before a segment's recomputed days.
@@ -137,21 +142,23 @@ carried as (
     {% endif %}
 ),
 
+-- A run the registry dates before the first load counts from the first load's day.
 recent_events as (
     select
         events.dimension,
         events.segment,
         events.level,
-        events.day,
+        greatest(events.day, bounds.first_day) as day,
         events.starts,
         events.ends
     from events
     inner join segment_starts using (dimension, segment)
     cross join bounds
     where
-        events.day >= segment_starts.from_day
+        greatest(events.day, bounds.first_day) >= segment_starts.from_day
         and events.day <= bounds.last_day
-        and events.day >= (select min(earliest.from_day) from segment_starts as earliest)
+        and greatest(events.day, bounds.first_day)
+        >= (select min(earliest.from_day) from segment_starts as earliest)
 ),
 
 daily_events as (
@@ -163,12 +170,16 @@ daily_events as (
         sum(recent_events.starts) filter (
             where recent_events.level = 'trial' and recent_events.day > bounds.first_day
         ) as trials_opened,
-        sum(recent_events.ends) filter (where recent_events.level = 'trial') as trials_closed,
+        sum(recent_events.ends) filter (
+            where recent_events.level = 'trial' and recent_events.day > bounds.first_day
+        ) as trials_closed,
         sum(recent_events.starts - recent_events.ends) filter (where recent_events.level = 'site') as sites_delta,
         sum(recent_events.starts) filter (
             where recent_events.level = 'site' and recent_events.day > bounds.first_day
         ) as sites_opened,
-        sum(recent_events.ends) filter (where recent_events.level = 'site') as sites_closed
+        sum(recent_events.ends) filter (
+            where recent_events.level = 'site' and recent_events.day > bounds.first_day
+        ) as sites_closed
     from recent_events
     cross join bounds
     group by recent_events.dimension, recent_events.segment, recent_events.day
