@@ -149,6 +149,7 @@ emulator: install  ## serve a dump (SOURCE=, default the sample) as the registry
 bench: manifest  ## time each stage of a full load of STUDIES= and DAYS= daily updates of CHANGED=, then search (RECORD=1: into docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.scale --studies $(STUDIES) --changed $(CHANGED) --days $(DAYS) $(if $(RECORD),--record)
 	$(BIN)/python -m benchmarks.search --studies $(STUDIES) --changed $(CHANGED) $(if $(RECORD),--record)
+	$(BIN)/python -m benchmarks.backfill --studies $(STUDIES) $(if $(RECORD),--record)
 
 clean:  ## remove everything generated (the warehouse, the landing, the venv)
 	rm -rf $(VENV) data/landing.duckdb data/lake data/.build data/dagster data/site \

@@ -16,7 +16,6 @@ With ``--record`` the figures go into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.dump_generator import Generator, daily_dump, full_dump
-from benchmarks.scale import BENCH_DIR, RESULTS, Run, run_job
+from benchmarks.scale import BENCH_DIR, Run, record, run_job
 from orchestration.lib.common.settings import REPO_ROOT
 
 LIB = REPO_ROOT / "orchestration" / "lib"
@@ -101,16 +100,7 @@ def main() -> None:
     )
     print(block)
     if args.record:
-        text = RESULTS.read_text()
-        pattern = re.compile(
-            rf"<!-- code-edit:{args.studies} -->.*?<!-- /code-edit:{args.studies} -->", re.S
-        )
-        text = (
-            pattern.sub(lambda _: block, text)
-            if pattern.search(text)
-            else text.replace("<!-- bench:end -->", f"{block}\n\n<!-- bench:end -->")
-        )
-        RESULTS.write_text(text)
+        record(block, f"code-edit:{args.studies}")
     if ratio > TARGET or edited.site_feed.get("full_build"):
         raise SystemExit(f"an edit that changes no output cost {ratio:.2f} times a plain day")
 

@@ -259,10 +259,11 @@ def heaviest_steps(full: Run, daily: Run, count: int = 4) -> str:
     )
 
 
-def record(block: str, studies: int) -> None:
-    """Put the block in docs/benchmarks.md, replacing the last one for the same size."""
+def record(block: str, marker: str) -> None:
+    """Put the block (between ``<!-- marker -->`` and ``<!-- /marker -->``) in
+    docs/benchmarks.md, replacing the last one of the same marker."""
     text = RESULTS.read_text()
-    pattern = re.compile(rf"<!-- bench:{studies} -->.*?<!-- /bench:{studies} -->", re.S)
+    pattern = re.compile(rf"<!-- {marker} -->.*?<!-- /{marker} -->", re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text)
     else:
@@ -305,7 +306,7 @@ def main() -> None:
     block = report(args, generated, full, dailies)
     print(block)
     if args.record:
-        record(block, args.studies)
+        record(block, f"bench:{args.studies}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from benchmarks.scale import BENCH_DIR, RESULTS
+from benchmarks.scale import BENCH_DIR, record
 from orchestration.lib.search.build import build_index
 from orchestration.lib.site.builds import SiteBuilds
 from orchestration.lib.site.site_state import SiteState
@@ -161,15 +161,7 @@ def main() -> None:
     )
     print(figures)
     if args.record:
-        text = RESULTS.read_text()
-        marker = f"<!-- search:{args.studies} -->"
-        if marker in text:
-            start = text.index(marker)
-            end = text.index(f"<!-- /search:{args.studies} -->") + len(marker) + 1
-            text = text[:start] + figures + text[end:]
-        else:
-            text = text.replace("<!-- bench:end -->", f"{figures}\n\n<!-- bench:end -->")
-        RESULTS.write_text(text)
+        record(figures, f"search:{args.studies}")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ from orchestration.lib.ingest.landing import (
     discard_interrupted,
     finish_batch,
     land_classified,
+    register,
     start_batch,
 )
 from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
@@ -452,7 +453,9 @@ class _Backfill:
 
         def number_them(txn: duckdb.DuckDBPyConnection) -> None:
             if numbered:
-                txn.executemany("insert into history_versions values (?, ?, ?, ?, ?)", numbered)
+                columns = ("batch_id", "nct_id", "version", "registry_date", "content_hash")
+                register(txn, "numbered", columns, numbered)
+                txn.execute("insert into history_versions select * from numbered")
 
         land_classified(self.con, load, studies, rejected, also=number_them)
         self.result.trials_quarantined += len({r.source for r in rejected})

@@ -380,7 +380,7 @@ def _flush(
             result.observed.add((study.content_hash, study.observed_on))
             observed.append((study.nct_id, study.content_hash, study.observed_on))
     if new:
-        _register(
+        register(
             con,
             "incoming",
             ("nct_id", "content_hash", "record", "observed_on", "source_file", "source_position"),
@@ -392,7 +392,7 @@ def _flush(
             params,
         )
     if observed:
-        _register(con, "seen", ("nct_id", "content_hash", "observed_on"), observed)
+        register(con, "seen", ("nct_id", "content_hash", "observed_on"), observed)
         con.execute(
             "insert into raw_observations select nct_id, content_hash, observed_on, $batch_id"
             " from seen",
@@ -401,14 +401,14 @@ def _flush(
     # A version's findings depend on its record alone: they land with the version.
     issues = [(s.nct_id, s.content_hash, i.path, i.value, i.message) for s in new for i in s.issues]
     if issues:
-        _register(con, "found", ("nct_id", "content_hash", "path", "value", "issue"), issues)
+        register(con, "found", ("nct_id", "content_hash", "path", "value", "issue"), issues)
         con.execute(
             "insert into load_issues select distinct $batch_id, nct_id, content_hash, path,"
             " value, issue from found",
             {"batch_id": result.batch_id},
         )
     if rejected:
-        _register(
+        register(
             con,
             "bad",
             ("source_file", "source_position", "reason", "raw_hash", "raw_text"),
@@ -430,7 +430,7 @@ def _flush(
         )
 
 
-def _register(
+def register(
     con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], rows: list[tuple]
 ) -> None:
     """Expose rows to SQL as a view named ``name`` (an Arrow table, no copy into DuckDB)."""

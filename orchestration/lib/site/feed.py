@@ -28,6 +28,7 @@ from orchestration.lib.common.privacy import PERSON_TABLES, Scrubber, detail_key
 from orchestration.lib.common.query_rows import stream_rows
 from orchestration.lib.common.safe_names import is_mesh_id
 from orchestration.lib.site.plain_language import Writer
+from orchestration.lib.site.timeline import timeline
 
 SCHEMA_VERSION = 1
 REGISTRY_STUDY_URL = "https://clinicaltrials.gov/study/{nct_id}"
@@ -91,7 +92,7 @@ CENTRAL_CONTACT_ROLES = """
     order by nct_id, ordinal
 """
 CHANGES = """
-    select nct_id, changed_on, sentence
+    select nct_id, changed_on, sentence, field, old_value, new_value
     from main.trial_changes
     where nct_id between $first and $last and {only}
     order by nct_id, changed_on desc, category, field, item_key
@@ -338,6 +339,7 @@ def _trial_document(
             {"date": c["changed_on"].isoformat(), "sentence": c["sentence"]}
             for c in changes[:RECENT_CHANGES]
         ],
+        "timeline": timeline(changes),
         "is_removed": trial["is_removed"],
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import struct
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,9 @@ def test_the_page_shows_every_expected_fact(rendered: tuple[str, Path]) -> None:
     assert text.count("Recruiting status: Recruiting") == len(EXPECTED["sites"])
     (change,) = EXPECTED["site_status_changes"]
     assert f"{change['seen']}: The site in Pittsburgh, Pennsylvania started recruiting." in text
+    # Its history in plain words: the month a site started recruiting.
+    month = date.fromisoformat(change["seen"]).strftime("%b %Y")
+    assert f"Its history\n{month}: 1 site opened" in text
     assert "not medical advice" in text
 
 

@@ -58,6 +58,7 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
             "first_seen": "2026-06-24",
             "last_updated": "2026-06-27",
             "update_count": 1,
+            "complete": False,
             "header_line": "First seen Jun 24, 2026 · Last updated Jun 27, 2026 · Updated 1 time",
         },
         "eligibility": {
@@ -88,6 +89,7 @@ def _hostile_documents() -> tuple[list[dict], list[dict]]:
         ],
         "contacts": [{"role": "Contact", "details": "masked"}],
         "recent_changes": [{"date": "2026-06-27", "sentence": SCRIPT + CDATA}],
+        "timeline": [{"month": "2026-06", "label": "Jun 2026", "text": SCRIPT}],
         "is_removed": False,
     }
     condition = {
