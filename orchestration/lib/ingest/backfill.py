@@ -47,6 +47,7 @@ import orjson
 from orchestration.lib.ingest.classify_pool import classify_all
 from orchestration.lib.ingest.dump_reader import RawRecord, parsed_record
 from orchestration.lib.ingest.landing import (
+    KNOWN_TRIALS,
     MAX_QUARANTINED_TEXT,
     LoadResult,
     connect,
@@ -65,6 +66,7 @@ from orchestration.lib.ingest.registry_history import (
     parse_index,
     parse_version,
 )
+from orchestration.lib.ingest.registry_pull import unfinished_pull
 
 KIND = "history"
 # Versions landed per transaction: a commit costs more than a version's rows.
@@ -111,7 +113,8 @@ def backfill(
     as_of = data_date(data_timestamp)
     con = connect(landing, limits.memory)
     try:
-        resumed = _unfinished(con, client.base_url)
+        unfinished = unfinished_pull(con, client.base_url, KIND)
+        resumed = unfinished[0] if unfinished else None
         discard_interrupted(con, keep=frozenset({resumed.batch_id}) if resumed else frozenset())
         if resumed is None:
             load = start_batch(con, f"{client.base_url} (history)", as_of)
@@ -205,24 +208,13 @@ class _Backfill:
             nct_id
             for (nct_id,) in self.con.execute(
                 f"""
-                with live as (
-                    select o.nct_id, max(o.observed_on) as last_seen
-                    from raw_observations as o
-                    semi join load_batches as b
-                        on o.batch_id = b.batch_id and b.status = 'succeeded'
-                    group by o.nct_id
-                ),
-                removed as (
-                    select nct_id, max(removed_on) as removed_on from raw_removals
-                    group by nct_id
-                )
-                select live.nct_id
-                from live
-                left join removed using (nct_id)
-                where (removed.removed_on is null or removed.removed_on <= live.last_seen)
-                    and live.nct_id not in (select nct_id from history_indexes where {_MINE})
-                    and live.nct_id not in ({_SET_ASIDE})
-                order by live.nct_id
+                with {KNOWN_TRIALS}
+                select nct_id
+                from known
+                where (removed_on is null or removed_on <= last_seen)
+                    and nct_id not in (select nct_id from history_indexes where {_MINE})
+                    and nct_id not in ({_SET_ASIDE})
+                order by nct_id
                 """,
                 {"batch_id": self.batch_id},
             ).fetchall()
@@ -278,20 +270,7 @@ class _Backfill:
         trials now recruiting or about to first, then the most recently changed."""
         return self.con.execute(
             f"""
-            with latest as (
-                select nct_id, arg_max(entries, read_at) as entries
-                from history_indexes where {_MINE}
-                group by nct_id
-            ),
-            listed as (
-                select
-                    latest.nct_id,
-                    (entry ->> 'version')::integer as version,
-                    (entry ->> 'date')::date as registry_date,
-                    list_last(latest.entries::json[]) ->> 'status' as status_now,
-                    (list_last(latest.entries::json[]) ->> 'date')::date as changed_last
-                from latest, unnest(latest.entries::json[]) as listed (entry)
-            )
+            with {_LISTED}
             select nct_id, version, registry_date
             from listed
             where (nct_id, version) not in (
@@ -334,18 +313,7 @@ class _Backfill:
         (matched,) = self.con.execute(
             f"""
             insert into history_versions
-            with latest as (
-                select nct_id, arg_max(entries, read_at) as entries
-                from history_indexes where {_MINE}
-                group by nct_id
-            ),
-            listed as (
-                select
-                    latest.nct_id,
-                    (entry ->> 'version')::integer as version,
-                    (entry ->> 'date')::date as registry_date
-                from latest, unnest(latest.entries::json[]) as listed (entry)
-            ),
+            with {_LISTED},
             single as (
                 select nct_id, registry_date, any_value(version) as version
                 from listed
@@ -507,6 +475,24 @@ _MINE = (
     "(batch_id = $batch_id or batch_id in"
     " (select batch_id from load_batches where status = 'succeeded'))"
 )
+# Each version of each trial's latest index read by a succeeded backfill or this one,
+# with the trial's status and date now (its last version's).
+_LISTED = f"""
+    latest as (
+        select nct_id, arg_max(entries, read_at) as entries
+        from history_indexes where {_MINE}
+        group by nct_id
+    ),
+    listed as (
+        select
+            latest.nct_id,
+            (entry ->> 'version')::integer as version,
+            (entry ->> 'date')::date as registry_date,
+            list_last(latest.entries::json[]) ->> 'status' as status_now,
+            (list_last(latest.entries::json[]) ->> 'date')::date as changed_last
+        from latest, unnest(latest.entries::json[]) as listed (entry)
+    )
+"""
 # Trials this backfill quarantined or found removed: not read again in this slice.
 _SET_ASIDE = """
     select substr(source_file, 9) from quarantine
@@ -514,21 +500,3 @@ _SET_ASIDE = """
     union all
     select nct_id from raw_removals where batch_id = $batch_id
 """
-
-
-def _unfinished(con: duckdb.DuckDBPyConnection, base_url: str) -> LoadResult | None:
-    row = con.execute(
-        """
-        select b.batch_id, b.source, b.as_of, b.started_at
-        from load_batches as b
-        inner join registry_pulls as p using (batch_id)
-        where b.status = 'running' and p.base_url = ? and p.kind = ?
-        order by b.started_at desc
-        limit 1
-        """,
-        [base_url, KIND],
-    ).fetchone()
-    if row is None:
-        return None
-    batch_id, source, as_of, started = row
-    return LoadResult(batch_id=batch_id, source=source, as_of=as_of, started=started)

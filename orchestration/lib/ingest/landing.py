@@ -140,6 +140,20 @@ create table if not exists load_issues (
 );
 """
 
+# Every trial a succeeded load saw, the last day one did, and the last day a load found
+# it removed (null if none): the CTE ``known`` for the queries that ask which are live.
+KNOWN_TRIALS = """
+    known as (
+        select o.nct_id, max(o.observed_on) as last_seen, any_value(r.removed_on) as removed_on
+        from raw_observations as o
+        semi join load_batches as b on o.batch_id = b.batch_id and b.status = 'succeeded'
+        left join (
+            select nct_id, max(removed_on) as removed_on from raw_removals group by nct_id
+        ) as r using (nct_id)
+        group by o.nct_id
+    )
+"""
+
 # Tables whose rows belong to a load (batch_id), removed when that load fails.
 BATCHED_TABLES = (
     "raw_studies",

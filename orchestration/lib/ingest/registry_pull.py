@@ -26,6 +26,7 @@ import orjson
 
 from orchestration.lib.ingest.dump_reader import RawRecord, parsed_record
 from orchestration.lib.ingest.landing import (
+    KNOWN_TRIALS,
     LoadResult,
     connect,
     discard_interrupted,
@@ -94,7 +95,7 @@ def _pull_pages(
     progress: Callable[[LoadResult, int, int | None], None] | None,
     record_bytes: int,
 ) -> PullResult:
-    resumed = _unfinished_pull(con, client.base_url, kind, updated_since)
+    resumed = unfinished_pull(con, client.base_url, kind, updated_since)
     discard_interrupted(con, keep=frozenset({resumed[0].batch_id}) if resumed else frozenset())
     if resumed:
         result, token, pages_done, total = resumed
@@ -204,9 +205,11 @@ def _page_records(number: int, body: str) -> list[RawRecord]:
     ]
 
 
-def _unfinished_pull(
-    con: duckdb.DuckDBPyConnection, base_url: str, kind: str, updated_since: date | None
+def unfinished_pull(
+    con: duckdb.DuckDBPyConnection, base_url: str, kind: str, updated_since: date | None = None
 ) -> tuple[LoadResult, str | None, int, int | None] | None:
+    """The last pull of this kind from this registry that is still running (killed), to
+    be resumed: its load, next page token, pages done and total count."""
     row = con.execute(
         """
         select b.batch_id, b.as_of, b.started_at, p.next_page_token, p.pages_done, p.total_count
@@ -245,23 +248,14 @@ def last_pull_date(con: duckdb.DuckDBPyConnection, base_url: str | None = None) 
 def _mark_removed(con: duckdb.DuckDBPyConnection, result: LoadResult) -> int:
     """Studies known live before this full pull and absent from it are removed now."""
     (count,) = con.execute(
-        """
+        f"""
         insert into raw_removals
-        with seen_now as (
+        with {KNOWN_TRIALS},
+        seen_now as (
             -- An observation is stored once per date, so what this pull saw that an
             -- earlier load saw the same day is stored under that load.
             select distinct nct_id from raw_observations
             where batch_id = $batch_id or observed_on = $as_of
-        ),
-        known as (
-            select o.nct_id, max(o.observed_on) as last_seen
-            from raw_observations as o
-            semi join load_batches as b
-                on o.batch_id = b.batch_id and b.status = 'succeeded'
-            group by o.nct_id
-        ),
-        removed_before as (
-            select nct_id, max(removed_on) as removed_on from raw_removals group by nct_id
         ),
         aliases as (
             select distinct alias.value as alias, o.nct_id as merged_into
@@ -275,9 +269,8 @@ def _mark_removed(con: duckdb.DuckDBPyConnection, result: LoadResult) -> int:
         select known.nct_id, $as_of, $batch_id, aliases.merged_into
         from known
         anti join seen_now using (nct_id)
-        left join removed_before using (nct_id)
         left join aliases on known.nct_id = aliases.alias
-        where removed_before.removed_on is null or removed_before.removed_on < known.last_seen
+        where known.removed_on is null or known.removed_on < known.last_seen
         """,
         {"batch_id": result.batch_id, "as_of": result.as_of},
     ).fetchone()
