@@ -27,6 +27,7 @@ DAYS ?= 1
 RECORD ?=
 HISTORIES ?=
 MINUTES ?=
+FIRST ?=
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,9 +73,9 @@ run: manifest system-run  ## land SOURCE= (a dump, default the sample, or an API
 	$(BIN)/python -m orchestration run $(if $(SOURCE),--source "$(SOURCE)") \
 		$(if $(AS_OF),--as-of "$(AS_OF)") $(if $(PULL),--pull "$(PULL)")
 
-backfill: manifest system-run  ## fill in every landed trial's history from SOURCE= (an API URL, default registry), then build and publish (MINUTES=: one slice)
+backfill: manifest system-run  ## fill in every landed trial's history from SOURCE= (an API URL, default registry), then build and publish (MINUTES=: one slice; FIRST=NCT..,..: those trials first)
 	$(BIN)/python -m orchestration backfill --source "$(or $(SOURCE),registry)" \
-		$(if $(MINUTES),--minutes "$(MINUTES)")
+		$(if $(MINUTES),--minutes "$(MINUTES)") $(if $(FIRST),--first "$(FIRST)")
 
 rebuild: manifest system-run  ## rebuild every model whole from the landing (as the weekly reconcile does), publish what differs
 	$(BIN)/python -m orchestration rebuild

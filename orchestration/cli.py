@@ -1,5 +1,5 @@
 """Command line: `python -m orchestration run [--source DUMP|URL] [--as-of DATE] [--pull KIND]`,
-`python -m orchestration backfill [--source URL] [--minutes N]`,
+`python -m orchestration backfill [--source URL] [--minutes N] [--first NCT,...]`,
 `python -m orchestration rebuild`, `python -m orchestration person export|erase EMAIL`
 and `python -m orchestration lake-init`.
 
@@ -44,10 +44,10 @@ def run(source: str, as_of: str | None, pull: str = "auto") -> int:
     return execute("everything", {"ctgov_landing": {"config": config}})
 
 
-def backfill(source: str, minutes: float | None) -> int:
-    """Fill in every landed trial's history from a registry (for at most ``minutes``),
-    then build and publish like `run`."""
-    config = {"source": source, "pull": HISTORY, "minutes": minutes}
+def backfill(source: str, minutes: float | None, first: list[str]) -> int:
+    """Fill in every landed trial's history from a registry (for at most ``minutes``,
+    the trials ``first`` before any other), then build and publish like `run`."""
+    config = {"source": source, "pull": HISTORY, "minutes": minutes, "first": first}
     return execute("everything", {"ctgov_landing": {"config": config}})
 
 
@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     backfill_parser.add_argument(
         "--minutes", type=float, default=None, help="stop after this many minutes (a slice)"
     )
+    backfill_parser.add_argument(
+        "--first", default="", help="trials to fill in before any other: NCT ids, comma-separated"
+    )
     commands.add_parser(
         "rebuild", help="rebuild every model from the landing, publish what differs"
     )
@@ -225,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rebuild":
         return rebuild()
     if args.command == "backfill":
-        return backfill(args.source, args.minutes)
+        return backfill(args.source, args.minutes, [n for n in args.first.split(",") if n])
     if args.command == "person":
         return person(args.action, args.email)
     if args.command == "lake-init":

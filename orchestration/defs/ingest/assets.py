@@ -46,6 +46,10 @@ class LoadConfig(dg.Config):
             f" {HISTORY}: fill in every landed trial's versions from its record history."
         ),
     )
+    first: list[str] = Field(
+        default=[],
+        description="For a history backfill: the trials (NCT ids) to fill in before any other.",
+    )
     minutes: float | None = Field(
         default=None,
         description="For a history backfill: stop after this many minutes (a slice), or when done.",
@@ -132,6 +136,7 @@ def _backfill(
                 client,
                 landing.downloads(),
                 minutes=config.minutes,
+                first=config.first,
                 progress=lambda _, phase, count, total: progress.update(phase, count, total),
                 limits=landing.limits(),
             )

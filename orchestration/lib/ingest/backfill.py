@@ -7,8 +7,9 @@ reads:
 
 1. its history index, one request a trial: each version's number, date and overall
    status, kept in ``history_indexes``;
-2. then each version the landing lacks, one request a version, recruiting and
-   not-yet-recruiting trials first, then the most recently changed. Each lands as a
+2. then each version the landing lacks, one request a version: the trials asked for
+   first (``first``), then recruiting and not-yet-recruiting trials, then the most
+   recently changed. Each lands as a
    version like any other, observed on the registry's data date, and
    ``history_versions`` keeps its registry version number. A version the landing
    already holds (the one a daily pull brought, say: same trial, same registry date,
@@ -36,7 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,6 +45,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from orchestration.lib.common.safe_names import is_nct_id
 from orchestration.lib.ingest.classify_pool import classify_all
 from orchestration.lib.ingest.dump_reader import RawRecord, parsed_record
 from orchestration.lib.ingest.landing import (
@@ -105,9 +107,14 @@ def backfill(
     progress: Progress | None = None,
     limits: LoadLimits = DEFAULT_LIMITS,
     watch: ShapeWatch | None = None,
+    first: Sequence[str] = (),
 ) -> BackfillResult:
-    """Fill in the history of every landed trial, for at most ``minutes``; resumes a
-    killed backfill of the same registry."""
+    """Fill in the history of every landed trial, for at most ``minutes``, the trials
+    ``first`` (NCT ids) before any other; resumes a killed backfill of the same
+    registry."""
+    bad = [nct_id for nct_id in first if not is_nct_id(nct_id)]
+    if bad:
+        raise ValueError(f"not NCT ids: {', '.join(repr(b) for b in bad[:5])}")
     deadline = None if minutes is None else time.monotonic() + minutes * 60
     data_timestamp = str(client.version().get("dataTimestamp", ""))
     as_of = data_date(data_timestamp)
@@ -134,6 +141,7 @@ def backfill(
             watch or ShapeWatch(),
             deadline,
             progress,
+            sorted(set(first)),
         )
         run.replay_journal()
         run.read_indexes()
@@ -188,11 +196,13 @@ class _Backfill:
         watch: ShapeWatch,
         deadline: float | None,
         progress: Progress | None,
+        first: list[str],
     ) -> None:
         self.con, self.client, self.result, self.journal = con, client, result, journal
         self.record_bytes, self.watch = record_bytes, watch
         self.deadline, self.progress = deadline, progress
         self.batch_id = result.load.batch_id
+        self.params = {"batch_id": self.batch_id, "first": first}
         self.pending: list[dict] = []  # fetched versions not yet landed
         self.reread: set[str] = set()  # trials whose index was read again in this slice
 
@@ -214,9 +224,9 @@ class _Backfill:
                 where (removed_on is null or removed_on <= last_seen)
                     and nct_id not in (select nct_id from history_indexes where {_MINE})
                     and nct_id not in ({_SET_ASIDE})
-                order by nct_id
+                order by list_contains($first, nct_id) desc, nct_id
                 """,
-                {"batch_id": self.batch_id},
+                self.params,
             ).fetchall()
         ]
 
@@ -278,12 +288,13 @@ class _Backfill:
                 )
                 and nct_id not in ({_SET_ASIDE})
             order by
+                list_contains($first, nct_id) desc,
                 coalesce(status_now in {FIRST}, false) desc,
                 changed_last desc,
                 nct_id,
                 version
             """,
-            {"batch_id": self.batch_id},
+            self.params,
         ).fetchall()
 
     def fetch_versions(self) -> None:

@@ -156,6 +156,18 @@ def test_a_slice_stops_when_its_time_is_up_and_the_next_goes_on(registry) -> Non
     assert len(_numbered(landing)) == sum(len(v) for v in histories.values()) + 1  # the merger
 
 
+def test_the_trials_asked_for_come_first(registry) -> None:
+    emulator, histories, landing, *_ = registry
+    wanted = sorted(n for n in histories if len(histories[n]) > 1)[-2:]
+    assert _run(emulator, landing, first=[*wanted, wanted[0]]).done
+    indexes = [p.split("/")[4].split("?")[0] for p in emulator.requests if "?history=" in p]
+    assert indexes[:2] == wanted and len(indexes) == TRIALS + 2
+    versions = [p.split("/")[4] for p in emulator.requests if "/history/" in p]
+    assert set(versions[: sum(len(histories[n]) - 1 for n in wanted)]) == set(wanted)
+    with pytest.raises(ValueError, match="not NCT ids"):
+        _run(emulator, landing, first=["NCT1; drop table"])
+
+
 def test_many_answers_that_do_not_fit_stop_the_backfill(registry) -> None:
     emulator, histories, landing, *_ = registry
     for nct_id in sorted(histories)[:3]:
