@@ -434,7 +434,14 @@ class _Backfill:
             if numbered:
                 columns = ("batch_id", "nct_id", "version", "registry_date", "content_hash")
                 register(txn, "numbered", columns, numbered)
-                txn.execute("insert into history_versions select * from numbered")
+                # a journal replayed after a kill between landing and clearing it holds
+                # versions numbered already
+                txn.execute(
+                    "insert into history_versions select * from numbered"
+                    " where (nct_id, version) not in"
+                    " (select (nct_id, version) from history_versions where batch_id = ?)",
+                    [self.batch_id],
+                )
 
         land_classified(self.con, load, studies, rejected, also=number_them)
         self.result.trials_quarantined += len({r.source for r in rejected})

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.ingest.backfill import BackfillResult, backfill
+from orchestration.lib.ingest.backfill import BackfillResult, _Journal, backfill
 from orchestration.lib.ingest.landing import land_dump
 from orchestration.lib.ingest.registry_client import RegistryClient
 from orchestration.lib.ingest.registry_history import RegistryFormatChanged, ShapeWatch
@@ -145,6 +145,24 @@ def test_a_killed_backfill_resumes_and_fetches_nothing_twice(registry) -> None:
     }
     index_reads = [p for p in emulator.requests if p.endswith("?history=true")]
     assert len(index_reads) == len(set(index_reads)) == TRIALS + 2
+
+
+def test_a_kill_between_landing_and_clearing_the_journal_lands_nothing_twice(
+    registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator, histories, landing, *_ = registry
+
+    def killed(_: _Journal) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_Journal, "clear", killed)
+        with pytest.raises(Killed):
+            _run(emulator, landing)
+    assert _run(emulator, landing).done
+    # _numbered fails on a version numbered twice.
+    assert len(_numbered(landing)) == sum(len(v) for v in histories.values()) + 1
+    assert set(_version_requests(emulator).values()) == {1}
 
 
 def test_a_slice_stops_when_its_time_is_up_and_the_next_goes_on(registry) -> None:
