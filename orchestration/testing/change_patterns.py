@@ -67,9 +67,7 @@ def apply_version(record: dict[str, Any], version: HistoricalVersion) -> dict[st
         version.primary_completion_date,
         version.primary_completion_date_type,
     )
-    posted = version.version_date.isoformat()
-    status["lastUpdateSubmitDate"] = posted
-    status["lastUpdatePostDateStruct"] = {"date": posted, "type": "ACTUAL"}
+    posted_on(out, version.version_date)
     design = protocol.setdefault("designModule", {})
     if version.enrollment_count is None:
         design.pop("enrollmentInfo", None)
@@ -129,6 +127,22 @@ def registry_history(
 def study_id(study: dict[str, Any]) -> str:
     """The NCT id of an API v2 record."""
     return study["protocolSection"]["identificationModule"]["nctId"]
+
+
+def last_posted(study: dict[str, Any]) -> date:
+    """An API v2 record's last update posted: the registry's date of its version."""
+    return date.fromisoformat(
+        study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    )
+
+
+def posted_on(study: dict[str, Any], day: date) -> dict[str, Any]:
+    """``study`` (changed in place, and returned) as a version the registry posted on
+    ``day``: every update gets a new last update posted date."""
+    status = study["protocolSection"].setdefault("statusModule", {})
+    status["lastUpdateSubmitDate"] = day.isoformat()
+    status["lastUpdatePostDateStruct"] = {"date": day.isoformat(), "type": "ACTUAL"}
+    return study
 
 
 def real_histories(studies: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

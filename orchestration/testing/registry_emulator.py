@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import copy
 import io
 import re
 import threading
@@ -31,7 +32,7 @@ import time
 import zipfile
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -40,7 +41,12 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from orchestration.lib.ingest.dump_reader import NOT_PARSED, read_dump
-from orchestration.testing.change_patterns import real_histories, study_id
+from orchestration.testing.change_patterns import (
+    last_posted,
+    posted_on,
+    real_histories,
+    study_id,
+)
 
 FAULTS = ("429", "500", "slow", "truncate", "drop", "html")
 HISTORY_FAULTS = ("misfit", "changed")
@@ -203,7 +209,7 @@ class RegistryEmulator:
             changes.append(
                 {
                     "version": number,
-                    "date": _last_update(version),
+                    "date": last_posted(version).isoformat(),
                     "status": now["statusModule"].get("overallStatus"),
                     "moduleLabels": [
                         label
@@ -234,29 +240,15 @@ class RegistryEmulator:
         return [
             s
             for s in self._studies
-            if (low is None or _last_update(s) >= low) and (high is None or _last_update(s) <= high)
+            if (low is None or last_posted(s).isoformat() >= low)
+            and (high is None or last_posted(s).isoformat() <= high)
         ]
 
 
 def _posted_later(study: dict[str, Any]) -> dict[str, Any]:
     """The study as if updated the day after: what a version number serves once the
     trial has changed since its index was read."""
-    status = study["protocolSection"]["statusModule"]
-    later = date.fromisoformat(_last_update(study)) + timedelta(days=1)
-    return {
-        **study,
-        "protocolSection": {
-            **study["protocolSection"],
-            "statusModule": {
-                **status,
-                "lastUpdatePostDateStruct": {"date": later.isoformat(), "type": "ACTUAL"},
-            },
-        },
-    }
-
-
-def _last_update(study: dict[str, Any]) -> str:
-    return study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    return posted_on(copy.deepcopy(study), last_posted(study) + timedelta(days=1))
 
 
 def _encode_token(offset: int) -> str:

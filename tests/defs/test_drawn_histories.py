@@ -32,6 +32,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from orchestration.testing.change_patterns import last_posted
 from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.histories import (
     CONDITIONS,
@@ -42,7 +43,6 @@ from tests.support.histories import (
     Follower,
     new_history,
 )
-from tests.support.records import registry_date
 
 pytestmark = pytest.mark.long(seconds=400)
 STEPS = 4  # rules a history draws at most after its first load; about half of them run
@@ -91,11 +91,11 @@ class Histories(RuleBasedStateMachine):
         news = {}
         if before is None:
             news[nct] = "new"
-        elif day > registry_date(before) and h.undated(before) != h.undated(record):
+        elif day > last_posted(before) and h.undated(before) != h.undated(record):
             news[nct] = "changed"
         # The registry's version now: the newest by registry date; a record of the same
         # date corrects it (an older one is history, and changes nothing current).
-        if before is None or day >= registry_date(before):
+        if before is None or day >= last_posted(before):
             h.registry[nct] = record
         if not earlier:
             h.today = day + timedelta(days=1)

@@ -18,8 +18,9 @@ import pytest
 
 from orchestration.lib.common.privacy import DETAILS_MASK, Scrubber
 from orchestration.lib.common.settings import environment
+from orchestration.testing.change_patterns import posted_on
 from tests.support.pipeline import data_dir, query, run_everything
-from tests.support.records import nct, posted_on
+from tests.support.records import nct
 
 # About 85 s of a worker's time on CI.
 pytestmark = pytest.mark.long(seconds=85)

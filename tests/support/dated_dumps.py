@@ -21,9 +21,16 @@ from typing import Any
 
 from orchestration.lib.common.settings import Settings
 from orchestration.lib.ingest.landing import land_dump
-from orchestration.testing.change_patterns import read_histories, replay, stamp, write_jsonl
+from orchestration.testing.change_patterns import (
+    last_posted,
+    posted_on,
+    read_histories,
+    replay,
+    stamp,
+    write_jsonl,
+)
 from tests.support.pipeline import WAREHOUSE, data_dir, run_everything
-from tests.support.records import nct, posted_on, registry_date
+from tests.support.records import nct
 
 DAYS = [date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), date(2026, 7, 6)]
 REPLAYED = 40  # trials that change as real ones did
@@ -153,7 +160,7 @@ def posted_when_shown(days: list[Record | None]) -> list[Record | None]:
     for day, record in zip(DAYS, days, strict=True):
         if record is not None:
             if shown is None:
-                shown = (_content(record), registry_date(record))
+                shown = (_content(record), last_posted(record))
             elif shown[0] != _content(record):
                 shown = (_content(record), day)
             record = posted_on(copy.deepcopy(record), shown[1])
@@ -208,7 +215,7 @@ def versions_of(days: list[Record | None]) -> list[tuple[date, Record]]:
 def record_on(days: list[Record | None], day: date) -> Record | None:
     """The record a trial had in the registry on a day: the last version posted on or
     before it."""
-    posted = [r for _, r in versions_of(days) if registry_date(r) <= day]
+    posted = [r for _, r in versions_of(days) if last_posted(r) <= day]
     return posted[-1] if posted else None
 
 

@@ -45,10 +45,10 @@ from orchestration.lib.subscribers import signups
 from orchestration.lib.subscribers.links import link_secret
 from orchestration.lib.subscribers.store import transaction
 from orchestration.lib.subscribers.topics import Topic
+from orchestration.testing.change_patterns import posted_on
 from tests.support.mail import plain_text
 from tests.support.pipeline import data_dir
 from tests.support.rebuild import disagreements
-from tests.support.records import posted_on
 
 # Recruiting trials of the sample with sites, phones and MeSH conditions; two share
 # "Leukemia", so that a condition's followers hear of more than one.

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 
 def nct(study: dict[str, Any]) -> str:
     return study["protocolSection"]["identificationModule"]["nctId"]
-
-
-def registry_date(study: dict[str, Any]) -> date:
-    """The study's last update posted: the registry's date of its version."""
-    posted = study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
-    return date.fromisoformat(posted)
-
-
-def posted_on(study: dict[str, Any], day: date) -> dict[str, Any]:
-    """The study as the registry dates a version posted on ``day`` (every update gets
-    a new last update posted date; the warehouse knows a version by it). In place."""
-    status = study["protocolSection"]["statusModule"]
-    status["lastUpdateSubmitDate"] = day.isoformat()
-    status["lastUpdatePostDateStruct"] = {"date": day.isoformat(), "type": "ACTUAL"}
-    return study
 
 
 # What the writer reads of a trial, shaped like the seed trial NCT06529731.

@@ -21,11 +21,11 @@ import sqlalchemy as sa
 
 from orchestration.lib.common.settings import environment
 from orchestration.lib.subscribers.store import transaction
+from orchestration.testing.change_patterns import posted_on
 from tests.support.browser import new_page
 from tests.support.lakes import postgres_server
 from tests.support.mail import confirm_link, outbox, plain_text, smtp_server
 from tests.support.pipeline import data_dir, run_everything
-from tests.support.records import posted_on
 from tests.support.seed_runs import ALERTS, SEED
 from tests.support.web import served, site_settings
 

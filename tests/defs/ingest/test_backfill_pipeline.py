@@ -14,7 +14,7 @@ import pytest
 from orchestration.cli import main
 from orchestration.defs.outcome import EVERYTHING_DONE
 from orchestration.lib.common.settings import environment
-from orchestration.testing.change_patterns import real_histories, study_id
+from orchestration.testing.change_patterns import last_posted, real_histories, study_id
 from orchestration.testing.registry_emulator import RegistryEmulator
 from tests.support.histories import killed
 from tests.support.pipeline import data_dir, query
@@ -25,7 +25,7 @@ TRIALS = 60
 
 
 def _posted(record: dict) -> str:
-    return record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    return last_posted(record).isoformat()
 
 
 def _status(record: dict) -> str | None:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.lib.common.settings import Settings
+from orchestration.testing.change_patterns import last_posted
 from tests.support.dated_dumps import (
     Record,
     Series,
     canonical,
     locations,
-    registry_date,
     versions_of,
 )
 from tests.support.pipeline import query
@@ -90,7 +90,7 @@ def expected_changes(series: Series) -> set[tuple]:
     for nct_id, days in series.items():
         runs = versions_of(days)
         for (_, old), (_, new) in itertools.pairwise(runs):
-            day = registry_date(new)
+            day = last_posted(new)
             before, after = facts(old), facts(new)
             for field, item in before.keys() | after.keys():
                 key = (field, item)
@@ -118,7 +118,7 @@ def expected_changes(series: Series) -> set[tuple]:
 def expected_status_runs(series: Series) -> set[tuple]:
     found = set()
     for nct_id, days in series.items():
-        runs = [(registry_date(record), record) for _, record in versions_of(days)]
+        runs = [(last_posted(record), record) for _, record in versions_of(days)]
         states: dict[tuple[str, Any], list[tuple[int, date, str | None]]] = {}
         for number, (day, record) in enumerate(runs):
             for (field, item), value in facts(record).items():
@@ -172,7 +172,7 @@ def test_the_series_holds_every_kind_of_change(dated_history: tuple[Series, Sett
 def test_versions_match(dated_history: tuple[Series, Settings]) -> None:
     series, current = dated_history
     expected = sorted(
-        (nct_id, number, registry_date(record))
+        (nct_id, number, last_posted(record))
         for nct_id, days in series.items()
         for number, (_, record) in enumerate(versions_of(days), start=1)
     )
@@ -182,7 +182,7 @@ def test_versions_match(dated_history: tuple[Series, Settings]) -> None:
         current, "select nct_id, first_seen, last_changed, update_count from main.trials"
     )
     assert sorted(trials) == sorted(
-        (nct_id, runs[0][0], registry_date(runs[-1][1]), len(runs) - 1)
+        (nct_id, runs[0][0], last_posted(runs[-1][1]), len(runs) - 1)
         for nct_id, runs in ((n, versions_of(d)) for n, d in series.items())
     )
 

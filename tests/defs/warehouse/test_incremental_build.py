@@ -15,11 +15,10 @@ import pytest
 from orchestration.lib.common.settings import DBT_PROJECT_DIR, Settings
 from orchestration.lib.ingest.landing import land_dump
 from orchestration.lib.warehouse.build_state import SCHEMA, BuildPlan, start_build
-from orchestration.testing.change_patterns import write_jsonl
+from orchestration.testing.change_patterns import posted_on, write_jsonl
 from tests.support.dated_dumps import DAYS, current, overall_status
 from tests.support.pipeline import WAREHOUSE, data_copy, query, run_everything
 from tests.support.rebuild import DBT, disagreements
-from tests.support.records import posted_on
 from tests.support.seed_runs import DailyRuns
 
 # About 100 s of a worker's time on CI.

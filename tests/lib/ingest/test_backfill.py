@@ -14,7 +14,7 @@ from orchestration.lib.ingest.backfill import BackfillResult, _Journal, backfill
 from orchestration.lib.ingest.landing import land_dump
 from orchestration.lib.ingest.registry_client import RegistryClient
 from orchestration.lib.ingest.registry_history import RegistryFormatChanged, ShapeWatch
-from orchestration.testing.change_patterns import real_histories, study_id, write_jsonl
+from orchestration.testing.change_patterns import last_posted, real_histories, study_id, write_jsonl
 from orchestration.testing.registry_emulator import RegistryEmulator
 
 pytestmark = pytest.mark.slow  # an emulator on loopback
@@ -27,7 +27,7 @@ class Killed(Exception):
 
 
 def _posted(record: dict) -> str:
-    return record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    return last_posted(record).isoformat()
 
 
 @pytest.fixture
