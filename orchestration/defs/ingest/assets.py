@@ -161,7 +161,7 @@ def _backfill(
         "removed": done.removed,
         "trials_left_to_index": done.indexes_left,
         "versions_left_to_fetch": done.versions_left,
-        "history_complete": done.done,
+        "nothing_left": done.done,
         "requests": client.stats.requests,
         "retries": client.stats.retries,
     }

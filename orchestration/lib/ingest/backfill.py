@@ -62,7 +62,6 @@ from orchestration.lib.ingest.landing import (
 from orchestration.lib.ingest.limits import DEFAULT_LIMITS, LoadLimits
 from orchestration.lib.ingest.registry_client import NotFound, RegistryClient, data_date
 from orchestration.lib.ingest.registry_history import (
-    HistoryIndex,
     Misfit,
     ShapeWatch,
     parse_index,
@@ -146,6 +145,7 @@ def backfill(
         run.replay_journal()
         run.read_indexes()
         run.fetch_versions()
+        run.mark_merged()
         result = run.result
         result.indexes_left = len(run.indexes_todo())
         result.versions_left = len(run.versions_todo())
@@ -239,38 +239,30 @@ class _Backfill:
             if self.progress:
                 self.progress(self.result, "index", done, len(todo))
 
-    def read_index(self, nct_id: str) -> HistoryIndex | None:
-        """Read, check and keep a trial's index; None when it is not kept."""
+    def read_index(self, nct_id: str) -> None:
+        """Read, check and keep a trial's index (or quarantine it, or mark it removed)."""
         try:
             body = self.client.history_index(nct_id)
         except NotFound:
             self._removed(nct_id)
-            return None
+            return
         try:
             index = parse_index(nct_id, body)
         except Misfit as misfit:
             self.watch.saw(False)
             self._quarantine(nct_id, "index", f"history index: {misfit}", body)
-            return None
+            return
         self.watch.saw(True)
         entries = [
             {"version": v.version, "date": v.posted.isoformat(), "status": v.status}
             for v in index.versions
         ]
-        text = orjson.dumps(entries).decode()
+        read_at = datetime.now(UTC).replace(tzinfo=None)
         self.con.execute(
-            "insert into history_indexes values (?, ?, ?, ?, ?, ?)",
-            [
-                self.batch_id,
-                nct_id,
-                datetime.now(UTC).replace(tzinfo=None),
-                len(entries),
-                hashlib.sha256(text.encode()).hexdigest()[:16],
-                text,
-            ],
+            "insert into history_indexes values (?, ?, ?, ?)",
+            [self.batch_id, nct_id, read_at, orjson.dumps(entries).decode()],
         )
         self.result.indexes_read += 1
-        return index
 
     # ---- the versions ---------------------------------------------------------------
 
@@ -425,9 +417,14 @@ class _Backfill:
             records, load.as_of, load.started.date(), self.record_bytes
         )
         numbered = [
-            (self.batch_id, p["nct_id"], p["version"], p["date"], s.content_hash)
+            (
+                self.batch_id,
+                s.nct_id,
+                by_key[s.source, s.position]["version"],
+                by_key[s.source, s.position]["date"],
+                s.content_hash,
+            )
             for s in studies
-            for p in (by_key[s.source, s.position],)
         ]
 
         def number_them(txn: duckdb.DuckDBPyConnection) -> None:
@@ -468,24 +465,35 @@ class _Backfill:
         self.result.trials_quarantined += 1
 
     def _removed(self, nct_id: str) -> None:
-        """The registry no longer has the trial: removed, as a full pull would mark it,
-        merged into a trial whose landed record lists its id among its aliases."""
+        """The registry no longer has the trial: removed, as a full pull would mark it
+        (``mark_merged`` says into which trial, if any)."""
         self.con.execute(
-            """
-            insert into raw_removals
-            select $nct_id, $as_of, $batch_id, (
-                select min(r.nct_id) from raw_studies as r
-                where list_contains(
-                    json_extract_string(
-                        r.record, '$.protocolSection.identificationModule.nctIdAliases[*]'
-                    ),
-                    $nct_id
-                )
-            )
-            """,
-            {"nct_id": nct_id, "as_of": self.result.load.as_of, "batch_id": self.batch_id},
+            "insert into raw_removals values (?, ?, ?, null)",
+            [nct_id, self.result.load.as_of, self.batch_id],
         )
         self.result.removed += 1
+
+    def mark_merged(self) -> None:
+        """Each trial this backfill found removed is merged into a trial whose landed
+        record lists its id among its aliases, if one does: one reading of the landed
+        records a slice, not one a removal. The rows are this load's own, not yet seen
+        by anyone."""
+        self.con.execute(
+            """
+            update raw_removals as removed set merged_into = aliases.merged_into
+            from (
+                select alias.value as alias, min(r.nct_id) as merged_into
+                from raw_studies as r,
+                    unnest(json_extract_string(
+                        r.record, '$.protocolSection.identificationModule.nctIdAliases[*]'
+                    )) as alias (value)
+                where alias.value in (select nct_id from raw_removals where batch_id = $batch_id)
+                group by alias.value
+            ) as aliases
+            where removed.batch_id = $batch_id and removed.nct_id = aliases.alias
+            """,
+            {"batch_id": self.batch_id},
+        )
 
 
 # Rows of a succeeded backfill, or of this one.

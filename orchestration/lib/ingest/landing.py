@@ -12,7 +12,8 @@ Tables (all append-only):
   while the records themselves grow only with changes;
 - ``quarantine``: records that could not be landed, with the reason, file and position;
 - ``load_issues``: soft findings on landed records (unknown enum values, bad dates);
-- ``raw_removals``: studies a full pull no longer found (deleted, or merged into another);
+- ``raw_removals``: studies a full pull or a history backfill no longer found (deleted,
+  or merged into another: a backfill fills that in on its own rows before its load ends);
 - ``raw_pages``, ``registry_pulls``: a registry pull's pages as received and its
   checkpoint (the next page token), so a killed pull resumes where it stopped;
 - ``history_indexes``, ``history_versions``: a history backfill's reading of each
@@ -119,8 +120,6 @@ create table if not exists history_indexes (
     batch_id varchar not null,
     nct_id varchar not null,
     read_at timestamp not null,
-    versions integer not null,
-    index_hash varchar not null,
     entries varchar not null
 );
 create table if not exists history_versions (

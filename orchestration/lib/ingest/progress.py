@@ -44,7 +44,7 @@ class BackfillProgress:
         self._log, self._show, self._every = log, show, every
         self._phase: str | None = None
         self._bar: tqdm | None = None
-        self._started = time.monotonic()
+        self._started = 0.0
         self._units = {"index": " trials indexed", "versions": " versions fetched"}
 
     def update(self, phase: str, done: int, total: int) -> None:
@@ -59,8 +59,8 @@ class BackfillProgress:
                 dynamic_ncols=True,
             )
         assert self._bar is not None
-        self._bar.total, self._bar.n = total, done
-        self._bar.refresh()
+        self._bar.total = total
+        self._bar.update(done - self._bar.n)  # redrawn at tqdm's pace, not each version
         if done % self._every == 0 or done == total:
             left = (time.monotonic() - self._started) / max(done, 1) * (total - done)
             self._log(

@@ -10,7 +10,6 @@ with source as (
 select
     nct_id,
     read_at,
-    versions as version_count,
     entries::json[] as entries,
     batch_id
 from source
